@@ -1,0 +1,1 @@
+"""Platform adapters: thin translation and rendering over core.service."""

@@ -1,0 +1,1 @@
+"""Discord adapter: slash and context-menu commands, mentions, DMs and answer buttons."""

@@ -1,0 +1,197 @@
+"""Slack payloads -> the arguments of `core.service` calls. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from core.service import Conversation
+
+ANSWER_ACTION_PREFIX = "perkcheck.answer."
+SHARE_ACTION_ID = "perkcheck.share"
+COPY_QUESTIONS_ACTION_ID = "perkcheck.copy_questions"
+MESSAGE_SHORTCUT_CALLBACK_ID = "perkcheck_check_message"
+ANSWER_ACTION_PATTERN = re.compile(r"^perkcheck\.answer\.[a-z_]+\.[a-z_]+$")
+
+#: Quick answers per question id: (contract value, button label).
+QUICK_ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "use": (
+        ("work_only", "Work only"),
+        ("some_personal", "Some personal use"),
+        ("personal_allowed", "Anything goes"),
+    ),
+    "expiry": (
+        ("expires", "Expires"),
+        ("rolls_over", "Rolls over"),
+        ("cash_out", "Paid out"),
+    ),
+    "top_up": (
+        ("yes", "Topped up"),
+        ("no", "Hard cap"),
+    ),
+    "comp_framing": (
+        ("counted", "Counted in total pay"),
+        ("not_counted", "Not counted"),
+    ),
+    "tax": (
+        ("taxable", "Taxed as income"),
+        ("not_taxable", "Business expense"),
+    ),
+}
+
+CommandWord = Literal["help", "new", "history", "forget", "check"]
+_COMMAND_WORDS: dict[str, CommandWord] = {
+    "help": "help",
+    "new": "new",
+    "history": "history",
+    "forget": "forget",
+}
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class QuickAnswer:
+    """A click on a quick-answer button: which case, which question, which value."""
+
+    case_id: str
+    question_id: str
+    value: str
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of incoming text (`&amp;`, `&lt;`, `&gt;`)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def parse_command_text(text: str | None) -> tuple[CommandWord, str]:
+    """`/perkcheck` text -> (command word, offer text). Empty text is `help`."""
+    stripped = unescape(text or "").strip()
+    if not stripped:
+        return "help", ""
+    word = _COMMAND_WORDS.get(stripped.lower())
+    if word is not None:
+        return word, ""
+    return "check", stripped
+
+
+def answer_action_id(question_id: str, value: str) -> str:
+    return f"{ANSWER_ACTION_PREFIX}{question_id}.{value}"
+
+
+def parse_quick_answer(action: Mapping[str, Any]) -> QuickAnswer | None:
+    """A block action -> the answer it carries; None for anything that is not a known answer."""
+    action_id = str(action.get("action_id", ""))
+    case_id = str(action.get("value") or "")
+    if not action_id.startswith(ANSWER_ACTION_PREFIX) or not case_id:
+        return None
+    question_id, _, value = action_id.removeprefix(ANSWER_ACTION_PREFIX).partition(".")
+    known_values = {known for known, _label in QUICK_ANSWERS.get(question_id, ())}
+    if value not in known_values:
+        return None
+    return QuickAnswer(case_id=case_id, question_id=question_id, value=value)
+
+
+def command_conversation(command: Mapping[str, Any]) -> Conversation:
+    """The conversation of a slash command payload."""
+    return Conversation(
+        platform="slack",
+        workspace=_workspace(command.get("team_id"), command.get("enterprise_id")),
+        channel=str(command["channel_id"]),
+        user=str(command["user_id"]),
+    )
+
+
+def interaction_conversation(body: Mapping[str, Any]) -> Conversation:
+    """The conversation of a block action or message shortcut payload."""
+    team = body.get("team") or {}
+    channel = body.get("channel") or {}
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    return Conversation(
+        platform="slack",
+        workspace=_workspace(team.get("id"), (body.get("enterprise") or {}).get("id")),
+        channel=str(channel.get("id") or container.get("channel_id") or ""),
+        thread=message.get("thread_ts") or container.get("thread_ts"),
+        user=str((body.get("user") or {}).get("id", "")),
+    )
+
+
+def event_conversation(
+    event: Mapping[str, Any], team_id: str | None, *, thread: str | None
+) -> Conversation:
+    """The conversation of a message or app_mention event."""
+    return Conversation(
+        platform="slack",
+        workspace=_workspace(team_id or event.get("team"), None),
+        channel=str(event["channel"]),
+        thread=thread,
+        user=str(event.get("user", "")),
+    )
+
+
+def mention_thread_ts(event: Mapping[str, Any]) -> str:
+    """The thread a mention is answered in: its thread, or a new thread under the mention."""
+    return str(event.get("thread_ts") or event["ts"])
+
+
+def strip_mentions_of(text: str, bot_user_id: str | None) -> str:
+    """Remove mentions of the bot from message text (other mentions stay)."""
+    if bot_user_id is None:
+        return text.strip()
+
+    def drop_bot(match: re.Match[str]) -> str:
+        return "" if match.group(1) == bot_user_id else match.group(0)
+
+    return _MENTION.sub(drop_bot, text).strip()
+
+
+def is_from_bot(message: Mapping[str, Any], bot_user_id: str | None, bot_id: str | None) -> bool:
+    """True for messages posted by this bot (by user id or bot id)."""
+    if bot_user_id is not None and message.get("user") == bot_user_id:
+        return True
+    return bot_id is not None and message.get("bot_id") == bot_id
+
+
+def thread_offer_text(
+    messages: Iterable[Mapping[str, Any]],
+    *,
+    bot_user_id: str | None,
+    bot_id: str | None,
+) -> str:
+    """The offer text of a thread: the parent and replies (unescaped), never the bot's own."""
+    parts: list[str] = []
+    for message in messages:
+        if is_from_bot(message, bot_user_id, bot_id) or message.get("subtype") in _SKIPPED_SUBTYPES:
+            continue
+        text = strip_mentions_of(unescape(str(message.get("text") or "")), bot_user_id)
+        if text:
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def bot_has_replied(
+    messages: Iterable[Mapping[str, Any]], *, bot_user_id: str | None, bot_id: str | None
+) -> bool:
+    """True when the bot already answered in the thread, so a mention refines that case."""
+    return any(is_from_bot(message, bot_user_id, bot_id) for message in messages)
+
+
+_SKIPPED_SUBTYPES = frozenset(
+    {"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"}
+)
+
+
+def is_user_dm(event: Mapping[str, Any]) -> bool:
+    """A plain message a person typed in a DM with the bot (not edits, joins or bot posts)."""
+    return (
+        event.get("channel_type") == "im"
+        and event.get("subtype") in (None, "file_share")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+    )
+
+
+def _workspace(team_id: object, enterprise_id: object) -> str:
+    return str(team_id or enterprise_id or "unknown")

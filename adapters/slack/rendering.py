@@ -1,0 +1,320 @@
+"""Block Kit for a `core.service.Reply`, built with `slack_sdk.models.blocks` so limits are checked.
+
+Every piece of text that reaches Slack from a reply is escaped (`&`, `<`, `>`), so nothing a user
+typed can become a live `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>` mention or a link.
+Slack's limits are kept: at most 50 blocks, 3,000 characters a section, 75 a button label; a
+reply too long for one message is trimmed with a note saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from adapters.slack._parsing import (
+    COPY_QUESTIONS_ACTION_ID,
+    QUICK_ANSWERS,
+    SHARE_ACTION_ID,
+    answer_action_id,
+)
+from core.models import Verdict
+from core.service import Reply
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_BUTTON_LABEL_CHARS = 75
+MAX_BUTTON_VALUE_CHARS = 2000
+MAX_FALLBACK_TEXT_CHARS = 3000
+MAX_CONTEXT_CHARS = 2000
+
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+_PERIOD_WORDS = {
+    "day": "a working day",
+    "week": "a week",
+    "month": "a month",
+    "quarter": "a quarter",
+    "year": "a year",
+    "one_time": "one time",
+}
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """A message ready for `chat.postMessage`, `ack()` or `respond()`: fallback text and blocks."""
+
+    text: str
+    blocks: list[Block]
+
+    def block_dicts(self) -> list[dict[str, Any]]:
+        """The blocks as JSON, validated against Slack's limits."""
+        return [block.to_dict() for block in self.blocks]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.block_dicts()}
+
+
+def escape(text: str) -> str:
+    """Escape Slack's control characters so user text shows as typed and never as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate_label(label: str, limit: int = MAX_BUTTON_LABEL_CHARS) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def format_money(amount: float | None, currency: str | None) -> str:
+    """`$6,000`, `€1,200.50`, `CAD 300`; "an unstated amount" when there is none."""
+    if amount is None:
+        return "an unstated amount"
+    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    if currency is None:
+        return number
+    symbol = _CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+
+
+def questions_as_text(verdict: Verdict) -> str:
+    """The open questions as one plain message a person can paste to a recruiter."""
+    if not verdict.questions:
+        return "There are no open questions for the employer."
+    lines = ["A few questions about the AI token allowance in the offer:"]
+    lines += [f"{number}. {question.text}" for number, question in enumerate(verdict.questions, 1)]
+    return "\n".join(lines)
+
+
+def render_reply(
+    reply: Reply, *, shareable: bool = False, shared_by: str | None = None
+) -> SlackMessage:
+    """The Slack message for any reply.
+
+    `shareable` adds the "Share in channel" button; `shared_by` (a Slack user id) credits the
+    person who shared a verdict publicly.
+    """
+    if reply.verdict is not None and reply.kind in ("verdict", "refined"):
+        notes = [reply.text, *reply.notes] if reply.text else list(reply.notes)
+        return render_verdict(
+            reply.verdict,
+            case_id=reply.case_id,
+            changes=reply.changes,
+            notes=notes,
+            shareable=shareable,
+            shared_by=shared_by,
+        )
+    if reply.kind == "history":
+        return _render_history(reply)
+    lines = [reply.text] if reply.text else []
+    if reply.verdict is not None:
+        lines.append(f"*{reply.verdict.label}*: {reply.verdict.headline}")
+    body = [_section(piece) for piece in _split_markdown(lines)]
+    return _message(_fallback(reply.text or "perkcheck"), body, notes=reply.notes)
+
+
+def render_verdict(
+    verdict: Verdict,
+    *,
+    case_id: str | None,
+    changes: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    shareable: bool = False,
+    shared_by: str | None = None,
+) -> SlackMessage:
+    """The verdict: label, headline, amounts, changes, reasons, questions with quick answers."""
+    body: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=verdict.label, emoji=False)),
+        *_sections([f"*{escape(verdict.headline)}*"]),
+    ]
+    amounts = _amount_lines(verdict)
+    if amounts:
+        body += _sections(amounts)
+    if changes:
+        body += _sections(["*What changed*", *(f"• {escape(change)}" for change in changes)])
+    if verdict.reasons:
+        body += _sections(["*Why*", *(f"• {escape(reason)}" for reason in verdict.reasons)])
+    if verdict.offer is not None:
+        body += _sections(_offer_lines(verdict))
+    if verdict.questions:
+        body.append(DividerBlock())
+        body += _sections(["*Ask the employer*"])
+        for question in verdict.questions:
+            body += _sections([escape(question.text)])
+            if case_id is not None and question.id in QUICK_ANSWERS:
+                body.append(_answer_buttons(case_id, question.id))
+    footer = _footer_actions(verdict, case_id=case_id, shareable=shareable)
+    if shared_by is not None and _USER_ID.fullmatch(shared_by):
+        credit = MarkdownTextObject(text=f"Shared by <@{shared_by}> with /perkcheck")
+        footer.insert(0, ContextBlock(elements=[credit]))
+    fallback = _fallback(f"{verdict.label}: {verdict.headline}")
+    return _message(fallback, body, notes=notes, footer=footer)
+
+
+def _amount_lines(verdict: Verdict) -> list[str]:
+    allowance = verdict.allowance
+    lines: list[str] = []
+    if allowance.amount is not None:
+        stated = format_money(allowance.amount, allowance.currency)
+        period = _PERIOD_WORDS.get(allowance.period or "", "")
+        per_year = format_money(allowance.annual_amount, allowance.currency)
+        line = f"Allowance: *{stated}*" + (f" {period}" if period else "")
+        if allowance.annual_amount is not None and allowance.period not in (None, "year"):
+            line += f", *{per_year} a year*"
+            if allowance.period == "day":
+                line += " (260 working days)"
+        lines.append(escape(line))
+    if verdict.comp_value_annual is not None:
+        pay = format_money(verdict.comp_value_annual, allowance.currency)
+        lines.append(f"Count as pay: *{escape(pay)} a year*")
+    return lines
+
+
+def _offer_lines(verdict: Verdict) -> list[str]:
+    offer = verdict.offer
+    assert offer is not None
+    lines = ["*The whole offer*"]
+    for component in offer.components:
+        amount = (
+            format_money(component.annual_amount, offer.currency) + " a year"
+            if component.annual_amount is not None
+            else "no annual figure"
+        )
+        counts = "counts as pay" if component.counts_as_pay else "not pay"
+        lines.append(f"• {escape(component.label)}: {escape(amount)} ({counts})")
+    headline_total = escape(format_money(offer.headline_total_annual, offer.currency))
+    real_total = escape(format_money(offer.real_total_annual, offer.currency))
+    lines.append(f"Headline total *{headline_total}* a year; real pay *{real_total}* a year.")
+    return lines
+
+
+def _answer_buttons(case_id: str, question_id: str) -> ActionsBlock:
+    return ActionsBlock(
+        block_id=f"answers.{question_id}",
+        elements=[
+            ButtonElement(
+                text=PlainTextObject(text=truncate_label(label), emoji=False),
+                action_id=answer_action_id(question_id, value),
+                value=case_id,
+            )
+            for value, label in QUICK_ANSWERS[question_id]
+        ],
+    )
+
+
+def _footer_actions(verdict: Verdict, *, case_id: str | None, shareable: bool) -> list[Block]:
+    if case_id is None:
+        return []
+    buttons: list[ButtonElement] = []
+    if shareable:
+        buttons.append(
+            ButtonElement(
+                text=PlainTextObject(text="Share in channel", emoji=False),
+                action_id=SHARE_ACTION_ID,
+                value=case_id,
+                style="primary",
+            )
+        )
+    if verdict.questions:
+        buttons.append(
+            ButtonElement(
+                text=PlainTextObject(text="Copy questions for the employer", emoji=False),
+                action_id=COPY_QUESTIONS_ACTION_ID,
+                value=case_id,
+            )
+        )
+    return [ActionsBlock(block_id="perkcheck.footer", elements=buttons)] if buttons else []
+
+
+def _render_history(reply: Reply) -> SlackMessage:
+    lines = [reply.text] if reply.text else []
+    if not reply.history and not lines:
+        lines.append("No checks stored yet.")
+    for entry in reply.history:
+        when = entry.created_at.strftime("%Y-%m-%d")
+        lines.append(f"• {when}: {entry.verdict.label}. {entry.verdict.headline}")
+    body = [_section(piece) for piece in _split_markdown(lines)]
+    return _message(_fallback(reply.text or "Your recent checks"), body, notes=reply.notes)
+
+
+def _split_markdown(lines: Iterable[str]) -> list[str]:
+    return chunk_escaped([escape(line) for line in "\n".join(lines).split("\n")])
+
+
+def _sections(escaped_lines: Sequence[str]) -> list[Block]:
+    """Sections for lines of escaped mrkdwn, split to respect the section limit."""
+    return [_section(piece) for piece in chunk_escaped(escaped_lines)]
+
+
+def chunk_escaped(escaped_lines: Sequence[str], limit: int = MAX_SECTION_CHARS) -> list[str]:
+    """Join escaped lines into pieces of at most `limit` characters, cutting long lines safely."""
+    pieces: list[str] = []
+    current = ""
+    for line in escaped_lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        current = line
+        while len(current) > limit:
+            cut = _safe_cut(current, limit)
+            pieces.append(current[:cut])
+            current = current[cut:]
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _safe_cut(escaped_text: str, limit: int) -> int:
+    """The largest cut position <= limit that does not split an `&amp;`-style escape."""
+    cut = limit
+    amp = escaped_text.rfind("&", max(0, cut - 4), cut)
+    if amp != -1 and escaped_text.find(";", amp) >= cut:
+        cut = amp
+    space = escaped_text.rfind(" ", max(0, cut - 200), cut)
+    return space + 1 if space > 0 else cut
+
+
+def _section(escaped_markdown: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=escaped_markdown or " ", verbatim=True))
+
+
+def _fallback(text: str) -> str:
+    escaped = escape(text)
+    if len(escaped) <= MAX_FALLBACK_TEXT_CHARS:
+        return escaped
+    return escaped[: _safe_cut(escaped, MAX_FALLBACK_TEXT_CHARS - 1)] + "…"
+
+
+def _message(
+    fallback: str,
+    body: list[Block],
+    *,
+    notes: Sequence[str] = (),
+    footer: Sequence[Block] = (),
+) -> SlackMessage:
+    tail: list[Block] = []
+    if notes:
+        note_text = chunk_escaped([escape(note) for note in notes], MAX_CONTEXT_CHARS)[0]
+        tail.append(ContextBlock(elements=[MarkdownTextObject(text=note_text, verbatim=True)]))
+    tail.extend(footer)
+    room = MAX_BLOCKS - len(tail)
+    if len(body) > room:
+        hidden = len(body) - (room - 1)
+        body = body[: room - 1]
+        trimmed = f"_Trimmed to fit one Slack message: {hidden} more part(s) not shown._"
+        body.append(ContextBlock(elements=[MarkdownTextObject(text=trimmed)]))
+    return SlackMessage(text=fallback, blocks=[*body, *tail])

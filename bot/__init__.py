@@ -1,0 +1,1 @@
+"""perkcheck runtime: settings, storage, wiring, CLI."""

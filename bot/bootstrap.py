@@ -1,0 +1,227 @@
+"""The one place that wires settings, storage, the conversation service and the adapters.
+
+`perkcheck chat` -> `console_main`, `perkcheck migrate` -> `migrate_main`, `perkcheck serve` and
+`python -m bot` -> `serve_main`. Heavy imports (SQLAlchemy, Slack, Discord) happen inside the
+functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import json
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.storage import SqlStorage
+    from core.service import ConversationService
+
+log = logging.getLogger("perkcheck")
+
+PURGE_INTERVAL_SECONDS = 24 * 60 * 60
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message (and the exception, if any)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "platform", "event_id"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Log to stderr at LOG_LEVEL, as text or JSON (LOG_FORMAT)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    if settings.log_format == "json":
+        handler.setFormatter(JsonLogFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    for noisy in ("aiosqlite", "asyncio", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def load_settings(stderr: TextIO | None = None) -> Settings | None:
+    """The settings, or None after printing which setting is wrong."""
+    try:
+        return Settings.load()
+    except SettingsError as error:
+        print(f"perkcheck: {error}", file=stderr or sys.stderr)
+        return None
+
+
+async def open_storage(settings: Settings) -> SqlStorage:
+    """The storage for DATABASE_URL, migrated when the database answers (else it migrates later)."""
+    from bot.storage import SqlStorage
+
+    storage = SqlStorage(settings.database_url)
+    try:
+        await storage.migrate()
+    except Exception:
+        log.exception("database unavailable at start-up; verdicts still work, history is off for now")
+    return storage
+
+
+def build_service(settings: Settings, storage: SqlStorage) -> ConversationService:
+    from core.service import ConversationService
+
+    return ConversationService(storage, rate_limit_per_minute=settings.perkcheck_rate_limit_per_minute)
+
+
+async def purge_once(service: ConversationService, settings: Settings) -> None:
+    try:
+        removed = await service.purge_expired(settings.perkcheck_retention_days)
+    except Exception:
+        log.exception("retention purge failed; will try again later")
+        return
+    log.log(
+        logging.INFO if removed else logging.DEBUG,
+        "retention purge removed %d cases older than %d days",
+        removed,
+        settings.perkcheck_retention_days,
+    )
+
+
+async def purge_daily(service: ConversationService, settings: Settings) -> None:
+    """Run the retention purge now and then once a day, until cancelled."""
+    while True:
+        await purge_once(service, settings)
+        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+
+
+# --- perkcheck chat ----------------------------------------------------------------------
+
+
+def console_main(argv: list[str]) -> int:
+    """`perkcheck chat`: a DM-style conversation in the terminal (stdin may be a pipe)."""
+    parser = argparse.ArgumentParser(prog="perkcheck chat", description=console_main.__doc__)
+    parser.add_argument("--user", default=None, help="whose conversation this is (default: your login)")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if settings is None:
+        return 2
+    configure_logging(settings)
+    return asyncio.run(_console(settings, args.user or _login_name()))
+
+
+async def _console(settings: Settings, user: str, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    from adapters.console import ConsoleApp
+
+    storage = await open_storage(settings)
+    try:
+        service = build_service(settings, storage)
+        await purge_once(service, settings)
+        app = ConsoleApp(service, stdin or sys.stdin, stdout or sys.stdout, user=user)
+        return await app.run()
+    finally:
+        await storage.close()
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "local"
+
+
+# --- perkcheck migrate -------------------------------------------------------------------
+
+
+def migrate_main(argv: list[str]) -> int:
+    """`perkcheck migrate`: bring the database schema up to date, then exit."""
+    parser = argparse.ArgumentParser(prog="perkcheck migrate", description=migrate_main.__doc__)
+    parser.parse_args(argv)
+    settings = load_settings()
+    if settings is None:
+        return 2
+    configure_logging(settings)
+    return asyncio.run(_migrate(settings))
+
+
+async def _migrate(settings: Settings) -> int:
+    from bot.storage import SqlStorage
+
+    storage = SqlStorage(settings.database_url)
+    try:
+        revision = await storage.migrate()
+    except Exception as error:
+        log.debug("migration failed", exc_info=True)
+        print(f"perkcheck: could not migrate the database: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await storage.close()
+    print(f"Database is up to date (revision {revision}).")
+    return 0
+
+
+# --- perkcheck serve / python -m bot -----------------------------------------------------
+
+
+def serve_main(argv: list[str]) -> int:
+    """`perkcheck serve`: run every platform whose settings are present (console when none)."""
+    parser = argparse.ArgumentParser(prog="perkcheck serve", description=serve_main.__doc__)
+    parser.parse_args(argv)
+    settings = load_settings()
+    if settings is None:
+        return 2
+    configure_logging(settings)
+    if not (settings.slack_enabled or settings.discord_enabled):
+        log.info("no SLACK_BOT_TOKEN or DISCORD_TOKEN set: starting the local console")
+        return asyncio.run(_console(settings, _login_name()))
+    return asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> int:
+    storage = await open_storage(settings)
+    service = build_service(settings, storage)
+    platforms: list[Coroutine[Any, Any, Any]] = []
+    if settings.slack_enabled:
+        from bot.slack_runtime import run_slack
+
+        platforms.append(run_slack(settings, service))
+    if settings.discord_enabled:
+        from bot.discord_runtime import run_discord
+
+        platforms.append(run_discord(settings, service, storage))
+    housekeeping = asyncio.create_task(purge_daily(service, settings), name="retention-purge")
+    main = asyncio.ensure_future(asyncio.gather(*platforms))
+    _on_signals(main.cancel)
+    try:
+        await main
+    except asyncio.CancelledError:
+        log.info("shutting down")
+    finally:
+        housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await housekeeping
+        await storage.close()
+    return 0
+
+
+def _on_signals(stop: Callable[[], Awaitable[Any] | Any]) -> None:
+    """SIGTERM / SIGINT cancel the platforms, which finish in-flight work and close."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop)

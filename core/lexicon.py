@@ -1,0 +1,437 @@
+"""The vocabulary the rules listen for. Patterns run on prepared (lower-cased, corrected) text.
+
+Each list is ordered: the first pattern that matches in a scope decides, so narrower readings
+(negations, qualifiers) come before the plain ones they would otherwise be mistaken for.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _re(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{part})" for part in parts))
+
+
+# --- What the allowance is -----------------------------------------------------------------
+
+AI_WORDS = _re(
+    r"\bai\b",
+    r"\ba\.i\.",
+    r"\bllms?\b",
+    r"\bgpt",
+    r"chatgpt",
+    r"\bclaude\b",
+    r"anthropic",
+    r"openai",
+    r"copilot",
+    r"\bcursor\b",
+    r"\bgemini\b",
+    r"\btokens?\b",
+    r"\bapi\b",
+    r"\binference\b",
+    r"\bwindsurf\b",
+    r"perplexity",
+    r"\bmistral\b",
+    r"\bcodeium\b",
+    r"\btabnine\b",
+    r"\bbedrock\b",
+    r"\bvertex\b",
+    r"\bmidjourney\b",
+    r"\bgrok\b",
+    r"\bdeepseek\b",
+    r"\bgen ?ai\b",
+    r"\bmodel (?:usage|credits|access|budget)",
+    r"\bcompute\b",
+    r"\bgpus?\b",
+    r"\bml\b",
+)
+ALLOWANCE_NOUNS = _re(
+    r"\bbudgets?\b",
+    r"\ballowances?\b",
+    r"\bstipends?\b",
+    r"\bcredits?\b",
+    r"\breimburs",
+    r"\bsubscriptions?\b",
+    r"\bseats?\b",
+    r"\bplans?\b",
+    r"\blicen[cs]es?\b",
+    r"\bperks?\b",
+    r"\bbenefits?\b",
+    r"\bfund(?:s|ing)?\b",
+    r"\bwallet\b",
+    r"\bcard\b",
+    r"\baccess\b",
+    r"\baccounts?\b",
+    r"\bspend\b",
+    r"\btools?\b",
+    r"\btooling\b",
+    r"\bmembership\b",
+    r"\bpro\b",
+    r"\bplus\b",
+    r"\bmax\b",
+    r"\bultra\b",
+)
+# Named products: a seat on one of these is an allowance even without a sum or a noun.
+PRODUCTS = _re(
+    r"chatgpt(?: (?:plus|pro|team|business|enterprise|edu))?",
+    r"claude(?: (?:pro|max|team|enterprise|code))?",
+    r"(?:github )?copilot(?: (?:pro\+?|pro|business|enterprise|individual))?",
+    r"cursor(?: (?:pro|ultra|business|teams?))?",
+    r"gemini(?: (?:advanced|pro|ultra|business|enterprise|code assist))?",
+    r"perplexity(?: pro)?",
+    r"windsurf(?: pro)?",
+    r"midjourney",
+    r"codeium",
+    r"tabnine",
+)
+# Other allowances of a package that are not about AI tools.
+OTHER_STIPEND = _re(
+    r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|"
+    r"broadband|commut\w*|transport\w*|travel|home[- ]office|wfh|remote[- ]work|childcare|"
+    r"learning|education|training|conference|books?|professional development|l&d|relocation|"
+    r"coworking|co-working)\b"
+)
+KIT = _re(
+    r"\blaptops?\b",
+    r"\bmacbook",
+    r"\bmonitors?\b",
+    r"\bworkstations?\b",
+    r"\bhardware\b",
+    r"\bequipment\b",
+    r"\bide licen[cs]es?\b",
+    r"\bjetbrains\b",
+    r"\bcloud credits?\b",
+    r"\b(?:aws|gcp|azure) credits?\b",
+    r"\b(?:business|team|teams|enterprise|corporate|org|organi[sz]ation) (?:seat|plan|account|licen[cs]e|subscription|tier|edition|workspace)s?\b",
+    r"(?:chatgpt|claude|copilot|cursor|gemini)[^.;\n]{0,20}\b(?:business|team|teams|enterprise)\b",
+    r"\b(?:business|team|teams|enterprise)\b[^.;\n]{0,12}(?:chatgpt|claude|copilot|cursor|gemini)",
+    r"\b(?:company|corporate|our|the org's|org|team|shared|work) (?:api )?(?:account|key|keys|tenant|org|organi[sz]ation|gateway|proxy)\b",
+    r"\bthrough (?:our|the company's|the company|a company|the team's) ",
+    r"\b(?:company|employer)[- ](?:managed|administered|provided|owned|provisioned|issued|paid)\b",
+    r"\b(?:managed|administered|provisioned) by (?:the company|us|it|our|the employer|your employer)\b",
+    r"\bprovisioned\b",
+    r"\bvia sso\b",
+    r"\bsso\b",
+)
+
+FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "reimbursement",
+        _re(
+            r"\breimburs\w*",
+            r"\bexpens(?:e|ed|able)\b(?! account)",
+            r"\bpay (?:you|it) back\b",
+            r"\bclaim (?:it )?back\b",
+            r"\brefund\w*",
+            r"\breceipts?\b",
+        ),
+    ),
+    (
+        "stipend",
+        _re(
+            r"\bstipends?\b",
+            r"\bcash\b(?! out)",
+            r"\b(?:added|paid) (?:to|into|with|on) (?:your|the) (?:pay|salary|paycheck|paycheque|payslip|payroll)",
+            r"\bon (?:your|the) (?:payslip|paycheck|paycheque)\b",
+            r"\bto spend (?:on|as)\b",
+            r"\bspend (?:it )?(?:on|however)\b",
+            r"\b(?:virtual |company |prepaid )?card\b",
+            r"\bwallet\b",
+        ),
+    ),
+    (
+        "subscription",
+        _re(
+            r"\bseats?\b",
+            r"\bsubscriptions?\b",
+            r"\bmembership\b",
+            r"\blicen[cs]es?\b",
+            r"\b(?:pro|plus|max|team|business|enterprise|paid|premium|individual|ultra) plans?\b",
+            r"(?:chatgpt|claude|copilot|cursor|gemini|perplexity|windsurf)\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual)\b",
+            r"\b(?:github )?copilot\b",
+            r"\bcursor\b",
+        ),
+    ),
+    (
+        "api_credits",
+        _re(
+            r"\bapi\b",
+            r"\btokens?\b",
+            r"\bcredits?\b",
+            r"\binference\b",
+            r"\busage\b",
+            r"\bcompute\b",
+        ),
+    ),
+)
+
+# --- Use ----------------------------------------------------------------------------------
+
+_NEG = r"(?:\bno|\bnot|\bnever|n't|\bcannot|\bwithout|\bnor)"
+USE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "some_personal",
+        _re(
+            r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?)",
+            r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:for\s)?(?:work|business|job|company)",
+            r"\bwithin reason\b",
+            r"\bwork first\b",
+            r"\bup to \d+\s?%\s(?:of it )?(?:for|on)\s(?:personal|private|side)",
+            r"\bpersonal (?:use|projects?) (?:is |are )?(?:ok|okay|fine|allowed|tolerated|permitted)?\s?(?:in moderation|within limits|as long as|if it|provided|within reason)",
+            r"\bas long as (?:it|work|the work|you)[^.;\n]{0,30}(?:first|priority|comes first|not abuse)",
+            r"\bpersonal use (?:is )?(?:capped|limited)",
+            r"\bafter work(?:'s| is) done\b",
+        ),
+    ),
+    (
+        "work_only",
+        _re(
+            r"\bwork[- ]only\b",
+            r"\bonly (?:for|on|to be used for|usable for|use(?:d)? for) (?:work|business|company|job|official|professional|the job|your job|our|client|internal|project)",
+            r"\b(?:work|business|company|job|professional|official)(?:[- ]related)? (?:use|usage|purposes?|tasks?|projects?|stuff)? ?only\b",
+            r"\bfor (?:company|client|internal|work|business|official) (?:projects?|work|use|tasks?|purposes?)(?: only)?\b",
+            r"\bstrictly (?:for )?(?:business|work|professional|company)\b",
+            r"\bbusiness use\b",
+            r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:work|business|company|job|professional)",
+            r"\b(?:exclusively|solely|purely|strictly) for\b(?! personal| anything| whatever)",
+            rf"{_NEG}\s(?:\w+\s){{0,3}}(?:for\s)?(?:personal|private|non-work|side)\b",
+            r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:not |never )?(?:allowed|permitted|ok|okay)?\s?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
+            r"\bduring work(?:ing)? hours only\b",
+        ),
+    ),
+    (
+        "personal_allowed",
+        _re(
+            r"\b(?:personal|private|non-work)\s(?:use|usage|projects?|stuff|things|learning|experiments?)\b",
+            r"\bside[- ](?:projects?|hustles?|gigs?)\b",
+            r"\b(?:use|spend|burn) (?:it|them|the \w+) (?:on|for) (?:anything|whatever|everything|what ?ever)",
+            r"\b(?:for|on) (?:anything|whatever|everything)\b",
+            r"\bany (?:purpose|use|project)\b",
+            r"\bhowever (?:you|u) (?:like|want|wish|please|see fit)\b",
+            r"\bas you (?:like|wish|please|see fit)\b",
+            r"\bwhatever (?:you|u) (?:like|want|wish|please)\b",
+            r"\bno (?:strings|restrictions?|rules|limits on (?:use|usage|what))\b",
+            r"\b(?:unrestricted|open[- ]ended|fully open|open use|open to anything)\b",
+            r"\bhobb(?:y|ies)\b",
+            r"\boutside (?:of )?work(?:ing)?(?: hours)?\b",
+            r"\b(?:after|out of|outside) (?:work )?hours\b",
+            r"\bweekends?\b",
+            r"(?<!machine )(?<!deep )(?<!reinforcement )\b(?:learning|experiments?|experimenting|tinkering|self[- ]study|upskilling|education)\b",
+            r"\bit'?s yours\b",
+            r"\byours to (?:use|spend|keep)\b",
+            r"\bfamily\b",
+            r"\bincluding personal\b",
+            r"\bincl\.? personal\b",
+            r"\bown projects?\b",
+            r"\bnot (?:just|only|limited to|restricted to) work\b",
+            r"\bnot work[- ]only\b",
+        ),
+    ),
+)
+# Weaker signs of work use: they restrict only when nothing in the text opens the budget up.
+WORK_WEAK = _re(
+    r"\b(?:job|work)[- ]related\b",
+    r"\bfor (?:your|the) (?:job|role|day job|team)\b",
+    r"\bfor (?:work|business)\b",
+    r"\bon the job\b",
+    r"\bwork (?:tasks|purposes|use|stuff)\b",
+    r"\bmonitored\b",
+    r"\bcompany (?:projects?|work|code|repos?|tasks)\b",
+    r"\bclient (?:projects?|work)\b",
+)
+# A personal-use phrase with one of these close before it is a restriction, not an opening.
+NEGATION_BEFORE = re.compile(rf"{_NEG}\b[^,;.\n]{{0,25}}$")
+NEGATION_AFTER = re.compile(
+    r"^[^,;.\n]{0,20}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|off[- ]limits|is not|are not|isn't|aren't)\b"
+)
+
+# --- Expiry -------------------------------------------------------------------------------
+
+EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "cash_out",
+        _re(
+            r"\bpaid out\b",
+            r"\bcash(?:ed)?[- ]?out\b",
+            r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
+            r"\bpayout\b",
+            r"\bconverted (?:in)?to (?:cash|salary|pay)",
+            r"\bunused\b[^.;\n]{0,40}\b(?:paid|added|returned|given) (?:back )?(?:to you|to your|in cash|as cash|as salary|as a bonus|on your|with your)",
+            r"\bunused\b[^.;\n]{0,30}\b(?:cash|your (?:salary|paycheck|paycheque|payslip))\b",
+            r"\b(?:keep|pocket) (?:the|whatever|what(?:'s| is)) (?:rest|left|leftover|remainder|unused|you don't use)",
+        ),
+    ),
+    (
+        "rolls_over",
+        _re(
+            r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expire\b",
+            r"\bno (?:expiry|expiration|expiration date|expiry date|end date)\b",
+            r"\bnon[- ]?expiring\b",
+            r"\bdoesn't lapse\b",
+        ),
+    ),
+    (
+        "expires",
+        _re(
+            r"\buse it or lose it\b",
+            r"\b(?:don't|doesn't|do not|does not|won't|will not|cannot|can't|never|no|dont|doesnt|wont) (?:roll|carry|rollover|carryover|rolls)",
+            r"\bno (?:roll-?overs?|carry-?overs?|carry over)\b",
+            r"\b(?:non|not)[- ]?(?:rolling|cumulative|transferable|accumulat\w*)\b",
+            r"\bexpir(?:e|es|ed|ing|y|ation)\b",
+            r"\b(?:forfeit\w*|lapse[sd]?)\b",
+            r"\b(?:unused|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*)\b",
+            r"\bresets?\b",
+            r"\b(?:refresh|refreshes|refreshed)\b",
+            r"\bdoes not accumulate\b",
+            r"\bvalid (?:for|until|through|till)\b",
+        ),
+    ),
+    (
+        "rolls_over",
+        _re(
+            r"\broll(?:s|ed|ing)?[- ]?over\b",
+            r"\broll-?overs?\b",
+            r"\bcarr(?:y|ies|ied)[- ]?(?:over|forward)\b",
+            r"\bcarry-?over\b",
+            r"\baccumulat\w*",
+            r"\bbank (?:it|unused|what)",
+            r"\bstack(?:s|ing)?\b",
+            r"\b(?:unused|leftover|remaining|balance)\b[^.;\n]{0,30}\b(?:stays|stay|remains|remain|kept|keep|carried)\b",
+        ),
+    ),
+)
+
+# --- Top-up -------------------------------------------------------------------------------
+
+TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "yes",
+        _re(
+            r"\bunlimited\b",
+            r"\buncapped\b",
+            r"\bno (?:hard |spending |usage )?(?:cap|limit|ceiling)s?\b",
+            r"\bnot capped\b",
+            r"\bwithout (?:a |any )?(?:hard )?(?:cap|limit)s?\b",
+        ),
+    ),
+    (
+        "no",
+        _re(
+            r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
+            r"\bno (?:top[- ]?ups?|increases?|extensions?|extra|more|additional)\b",
+            r"\b(?:not|never|won't be|will not be|cannot be|can't be|isn't|aren't) (?:be )?(?:topped|increased|raised|extended|replenished)\b",
+            r"\bonce (?:it'?s|it is|they'?re) (?:gone|used|spent)\b",
+            r"\bfixed (?:budget|amount|allowance|cap)\b",
+            r"\bstrict(?:ly)? (?:cap|capped|limit|limited)\b",
+            r"\b(?:capped|cap) (?:at|of)\b",
+            r"\bcapped\b",
+            r"\bmax(?:imum)? (?:of )?\W?\d",
+            r"\bnot a penny more\b",
+            r"\bout of (?:your own )?pocket\b",
+            r"\bpay (?:for )?(?:the rest|extra|any overage)",
+        ),
+    ),
+    (
+        "yes",
+        _re(
+            r"\btop(?:ped|s)?[- ]?(?:it |you |them )?up\b",
+            r"\btop[- ]?ups?\b",
+            r"\b(?:increase|raise|bump|extend|expand|boost)(?:d|s)? (?:it|the (?:\S+ )?(?:budget|allowance|limit|cap|amount)|your (?:budget|allowance|limit))",
+            r"\bmore (?:if|when|as|on) (?:you |needed|need|request|required)",
+            r"\bjust ask\b",
+            r"\bask for more\b",
+            r"\brequest more\b",
+            r"\bas much as (?:you|u) need\b",
+            r"\bwhatever (?:you|u) need\b",
+            r"\bmore is available\b",
+            r"\b(?:add|give|get) (?:you )?more\b",
+            r"\bextra (?:on|upon|by) request\b",
+            r"\bif you (?:run out|go over|exceed|need more)\b",
+            r"\bno questions asked\b",
+            r"\bcover (?:any |the )?(?:overage|extra)",
+            r"\bscales? with (?:your )?(?:usage|needs)\b",
+        ),
+    ),
+)
+
+# --- Framing and tax ----------------------------------------------------------------------
+
+_TOTAL = (
+    r"(?:total (?:comp(?:ensation)?|rewards?|package|remuneration|pay)|\btc\b|\bctc\b|\bote\b|comp(?:ensation)? "
+    r"(?:package|number|figure|total)|your (?:comp(?:ensation)?|package)|package value|headline (?:number|figure))"
+)
+COMP_FRAMING = _re(
+    rf"\b(?:included|includes?|including|counted|counts?|part of|factored|baked|rolled|built|folded|bundled)\b[^.;\n]{{0,30}}{_TOTAL}",
+    rf"{_TOTAL}[^.;\n]{{0,40}}\b(?:includ\w*|count\w*|incl\.?|excludes?|excluding|doesn't include|does not include|factors? in|covers?|contains?)\b",
+    rf"\b(?:not|excluded|exclusive|separate|outside|on top|in addition)\b[^.;\n]{{0,25}}{_TOTAL}",
+    r"\b(?:as|is) (?:part of )?(?:your |the )?(?:compensation|comp|pay|remuneration)\b",
+    r"\bon top of (?:your |the )?(?:salary|base|comp|compensation|pay|package)\b",
+    r"\bin addition to (?:your |the )?(?:salary|base|comp|compensation|pay)\b",
+    r"\bnot (?:part of|counted (?:in|as|towards)|included in) (?:your |the )?(?:comp|compensation|pay|salary)",
+    r"\bpitched (?:it )?as (?:part of )?(?:comp|compensation|pay)\b",
+)
+TAX = _re(
+    r"\btax\w*",
+    r"\bpre-?tax\b",
+    r"\bp11d\b",
+    r"\bbenefits? in kind\b",
+    r"\bbik\b",
+    r"\bfringe benefit",
+    r"\bw-?2\b",
+    r"\b1099\b",
+    r"\bhmrc\b",
+    r"\birs\b",
+    r"\bgross(?:ed)?[- ]?up\b",
+    r"\bperquisite",
+    r"\bsalary sacrifice\b",
+    r"\bnational insurance\b",
+    r"\bsteuer",
+    r"\bimp[oô]ts?\b",
+    r"\bimpuesto",
+)
+
+# --- Whole offers ---------------------------------------------------------------------------
+
+COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "total",
+        _re(
+            r"\btotal (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)\b",
+            r"\btc\b",
+            r"\bctc\b",
+            r"\bote\b",
+            r"\ball[- ]in\b",
+        ),
+    ),
+    (
+        "sign_on",
+        _re(
+            r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
+            r"\bsign[- ]on\b",
+            r"\bjoining bonus\b",
+            r"\bwelcome bonus\b",
+            r"\bhiring bonus\b",
+        ),
+    ),
+    ("equity", _re(r"\brsus?\b", r"\bequity\b", r"\bstock\b", r"\boptions\b", r"\bshares\b", r"\besops?\b", r"\bgrant\b", r"\bvest")),
+    ("bonus", _re(r"\bbonus(?:es)?\b", r"\bcommission\b", r"\bvariable pay\b", r"\bincentive\b", r"\bprofit[- ]share\b")),
+    (
+        "base",
+        _re(
+            r"\bbase\b",
+            r"\bsalary\b",
+            r"\bbase pay\b",
+            r"\bfixed pay\b",
+            r"\bgross pay\b",
+            r"\bannual pay\b",
+            r"\bwage\b",
+            r"\bpaid \S+ (?:a|per) year\b",
+        ),
+    ),
+)
+VESTING = re.compile(r"(?:over|across|vest(?:ing|s|ed)?(?: over)?)\s(\d{1,2})\s?(?:-\s?)?(?:years?|yrs?|y)\b|(\d{1,2})[- ]?(?:year|yr)[- ]vest")
+PERCENT = re.compile(r"(?P<upto>up to |upto |max(?:imum)? (?:of )?)?(?P<pct>\d{1,3}(?:\.\d+)?)\s?%")
+INTERROGATIVE = re.compile(
+    r"^\s*(?:can|could|is|are|does|do|did|will|would|should|shall|may|might|what|how|why|when|which|who|whether|isn't|aren't)\b"
+)

@@ -1,0 +1,307 @@
+"""Sums of money in free text: amount, currency and period, in the formats people type."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.text import Prepared
+
+# Currency written before the number. Longest forms first so `CA$` wins over `$`.
+_PREFIX_CURRENCIES: dict[str, str] = {
+    "us$": "USD",
+    "usd": "USD",
+    "ca$": "CAD",
+    "can$": "CAD",
+    "c$": "CAD",
+    "cad": "CAD",
+    "au$": "AUD",
+    "a$": "AUD",
+    "aud": "AUD",
+    "nz$": "NZD",
+    "nzd": "NZD",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "r$": "BRL",
+    "brl": "BRL",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "cn¥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "₹": "INR",
+    "inr": "INR",
+    "rs.": "INR",
+    "rs": "INR",
+    "₩": "KRW",
+    "krw": "KRW",
+    "₪": "ILS",
+    "chf": "CHF",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "pln": "PLN",
+    "zar": "ZAR",
+    "mxn": "MXN",
+    "$": "USD",
+}
+# Currency written after the number (codes, words, symbols).
+_SUFFIX_CURRENCIES: dict[str, str] = {
+    "usd": "USD",
+    "us dollars": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "cad": "CAD",
+    "canadian dollars": "CAD",
+    "aud": "AUD",
+    "australian dollars": "AUD",
+    "nzd": "NZD",
+    "sgd": "SGD",
+    "hkd": "HKD",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "€": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "quid": "GBP",
+    "£": "GBP",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "円": "JPY",
+    "inr": "INR",
+    "rupees": "INR",
+    "rupee": "INR",
+    "rs": "INR",
+    "chf": "CHF",
+    "sek": "SEK",
+    "nok": "NOK",
+    "dkk": "DKK",
+    "pln": "PLN",
+    "zł": "PLN",
+    "cny": "CNY",
+    "rmb": "CNY",
+    "krw": "KRW",
+    "zar": "ZAR",
+    "mxn": "MXN",
+    "brl": "BRL",
+}
+# A bare `$` means another dollar when the text names one.
+_DOLLAR_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bcad\b|canadian"), "CAD"),
+    (re.compile(r"\baud\b|australian"), "AUD"),
+    (re.compile(r"\bnzd\b|new zealand"), "NZD"),
+    (re.compile(r"\bsgd\b|singapore"), "SGD"),
+    (re.compile(r"\bhkd\b|hong kong"), "HKD"),
+)
+
+_MULTIPLIERS: dict[str, float] = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "grand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mm": 1e6,
+    "mil": 1e6,
+    "million": 1e6,
+    "l": 1e5,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "lac": 1e5,
+    "lacs": 1e5,
+    "lpa": 1e5,
+    "cr": 1e7,
+    "crore": 1e7,
+    "crores": 1e7,
+    "万": 1e4,
+    "千": 1e3,
+}
+
+
+def _alternation(words: object) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
+
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?"
+_MONEY = re.compile(
+    rf"(?<![\w$€£¥₹])(?P<pre>{_alternation(_PREFIX_CURRENCIES)})?\s?"
+    rf"(?P<num>{_NUMBER})"
+    rf"(?:\s?(?P<mult>{_alternation(_MULTIPLIERS)})(?![a-z]))?"
+    rf"(?:\s?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
+)
+
+# What a bare number counts, when it is not money.
+_UNIT_AFTER = re.compile(
+    r"\s?(?:m\s|million\s|k\s|thousand\s)?(?:ai\s|api\s|llm\s)?"
+    r"(?:tokens?|requests?|queries|messages?|prompts?|calls?|seats?|licen[cs]es?|hours?|hrs?|"
+    r"days?|weeks?|months?|years?|yrs?|gpus?|words?|options?|shares?|units?|rsus?|users?|people|"
+    r"employees?|engineers?|%|percent|x\b|times|minutes?|mins?|pages?|images?|credits?|"
+    r"points?|am\b|pm\b|:\d)"
+)
+_PERIOD_SUFFIX_ONLY = re.compile(r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b)")
+
+PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("one_time", re.compile(r"\bone[- ]?(?:time|off)\b|\blump[- ]?sum\b|\bsingle payment\b|\bone[- ]shot\b")),
+    (
+        "day",
+        re.compile(
+            r"/\s?(?:working\s)?(?:day|d)\b|\bper\s(?:working\s)?day\b|\ba\sday\b|\bdaily\b|"
+            r"\b(?:each|every)\s(?:working\s)?day\b|\bper\sdiem\b"
+        ),
+    ),
+    (
+        "week",
+        re.compile(r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b"),
+    ),
+    (
+        "month",
+        re.compile(
+            r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
+            r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b"
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b"),
+    ),
+    (
+        "year",
+        re.compile(
+            r"/\s?(?:yr|year|y|annum|a)\b|\bper\s(?:yr|year|annum|anum)\b|\ba\s(?:yr|year)\b|\bannually\b|"
+            r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
+            r"\bper\scalendar\syear\b|\byear(?:ly)?\sbudget\b"
+        ),
+    ),
+)
+# Periods stated loosely after the sum ("resets monthly"): used only when nothing closer says.
+_PM_AFTER = re.compile(r"\s?p\.?m\.?(?!\w)")
+
+
+@dataclass(frozen=True)
+class MoneyMention:
+    amount: float
+    currency: str | None
+    period: str | None
+    start: int
+    end: int
+    phrase: str  # the sum as the person wrote it, with its period when adjacent
+
+    @property
+    def annual(self) -> float | None:
+        from core.models import PERIOD_FACTORS
+
+        return None if self.period is None else self.amount * PERIOD_FACTORS[self.period]
+
+
+def _to_number(raw: str, currency: str | None) -> float:
+    raw = raw.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        return float(raw.replace(",", ""))
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):
+        # `1.500` is fifteen hundred in euro formats; `1.500` dollars would be odd, so read it as
+        # thousands unless it is a dollar sum, where the dot is a decimal point.
+        if currency in (None, "USD", "CAD", "AUD", "NZD", "SGD", "HKD") and raw.count(".") == 1 and "," not in raw:
+            return float(raw)
+        return float(raw.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d+,\d{1,2}", raw):
+        return float(raw.replace(",", "."))
+    return float(raw.replace(",", ""))
+
+
+def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str | None:
+    """The period stated next to the sum low[start:end], within the window [lo, hi)."""
+    after = prep.low[end:hi]
+    best: tuple[int, str] | None = None
+    for name, pattern in PERIOD_PATTERNS:
+        match = pattern.search(after)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), name)
+    if best is not None and best[0] <= 45:
+        return best[1]
+    if _PM_AFTER.match(after):
+        return "month"
+    before = prep.low[lo:start]
+    best = None
+    for name, pattern in PERIOD_PATTERNS:
+        for match in pattern.finditer(before):
+            distance = len(before) - match.end()
+            if best is None or distance < best[0]:
+                best = (distance, name)
+    if best is not None and best[0] <= 45:
+        return best[1]
+    return None
+
+
+def find_money(prep: Prepared) -> list[MoneyMention]:
+    """Every sum of money in the text, in order. A bare number counts only when it reads as money
+    (a multiplier such as `k`, a currency, or a period right after it); counts of tokens do not."""
+    low = prep.low
+    default_dollar = next((code for pattern, code in _DOLLAR_HINTS if pattern.search(low)), "USD")
+    found: list[MoneyMention] = []
+    for match in _MONEY.finditer(low):
+        pre, num, mult, suf = match.group("pre"), match.group("num"), match.group("mult"), match.group("suf")
+        if pre in ("rs", "rs.") and not num:
+            continue
+        currency = _PREFIX_CURRENCIES.get(pre or "") or _SUFFIX_CURRENCIES.get(suf or "")
+        if pre == "$" and suf is None:
+            currency = default_dollar
+        if suf and pre in (None, "$"):
+            currency = _SUFFIX_CURRENCIES[suf]
+        if mult in ("lpa",) or (mult in ("l", "lakh", "lakhs", "lac", "lacs", "cr", "crore", "crores") and currency is None):
+            currency = currency or "INR"
+        end = match.end()
+        tail = low[end : end + 40]
+        if currency is None and mult is None:
+            if not _PERIOD_SUFFIX_ONLY.match(tail) or _UNIT_AFTER.match(tail):
+                continue
+            if re.match(r"\s?/\s?\d", tail):  # a date or a ratio such as 24/7
+                continue
+        if currency is None and mult in ("m", "k") and _UNIT_AFTER.match(low[match.end("mult") :]):
+            continue
+        if currency is None and _UNIT_AFTER.match(tail) and not _PERIOD_SUFFIX_ONLY.match(tail):
+            continue
+        if mult == "m" and re.match(r"o\b|onth|th\b", low[match.end("mult") : match.end("mult") + 4]):
+            continue
+        if re.match(r"\s?%", tail):
+            continue
+        try:
+            amount = _to_number(num, currency) * _MULTIPLIERS.get(mult or "", 1.0)
+        except ValueError:
+            continue
+        if amount <= 0 or amount != amount or amount == float("inf") or amount > 1e12:
+            continue
+        if currency is None and mult is None and 1900 <= amount <= 2100 and not _PERIOD_SUFFIX_ONLY.match(tail):
+            continue
+        start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+        clause_lo, clause_hi = prep.sentence_at(start)
+        lo = max(clause_lo, found[-1].end if found else 0)
+        next_money = _MONEY.search(low, end)
+        hi = min(clause_hi, next_money.start() if next_money else clause_hi)
+        period = "year" if mult == "lpa" else _period_near(prep, start, end, lo, hi)
+        phrase_end = end
+        adjacent = re.match(
+            r"\s?(?:/\s?[a-z]+|per\s[a-z]+|a\s(?:day|week|month|year|quarter)|monthly|yearly|annually|"
+            r"weekly|quarterly|daily|pcm|p\.?a\.?|p\.?m\.?)",
+            low[end:],
+        )
+        if adjacent:
+            phrase_end = end + adjacent.end()
+        found.append(
+            MoneyMention(
+                amount=round(amount, 2),
+                currency=currency,
+                period=period,
+                start=start,
+                end=end,
+                phrase=prep.source(start, phrase_end),
+            )
+        )
+    return found

@@ -1,0 +1,419 @@
+"""Free text -> Signals: what the allowance is, how it may be used, and the rest of the offer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from core import lexicon as lx
+from core.models import Component, ComponentKind, Found, Money, Signals, VerdictKind
+from core.money import MoneyMention, find_money
+from core.text import Prepared, prepare
+
+Span = tuple[int, int]
+
+_TOKEN_COUNT = re.compile(r"\d[\d,.]*\s?(?:k|m|mn|million|thousand|b|bn|billion)?\s?(?:ai |api |llm )?tokens?\b")
+_QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("tax", lx.TAX),
+    ("ask", re.compile(r"\b(?:ask|questions?|negotiat\w*|push back|what to say)\b")),
+    ("expiry", re.compile(r"\b(?:expir\w*|roll\w* over|rollover|carry over|use it or lose it)\b")),
+    ("top_up", re.compile(r"\b(?:top[- ]?up|run out|more than the allowance|unlimited|cap)\b")),
+    ("value", re.compile(r"\b(?:worth|value|count|pay|compensation|comp|perk|salary|real)\b")),
+)
+_COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:uk|united kingdom|britain|england|scotland|hmrc|p11d|london)\b"), "GB"),
+    (re.compile(r"\b(?:us|usa|united states|america|irs|w-?2|1099|new york|san francisco|california)\b"), "US"),
+    (re.compile(r"\b(?:india|bangalore|bengaluru|mumbai|delhi|hyderabad|pune|lpa)\b"), "IN"),
+    (re.compile(r"\b(?:canada|toronto|vancouver|cra)\b"), "CA"),
+    (re.compile(r"\b(?:germany|deutschland|berlin|munich)\b"), "DE"),
+)
+_CURRENCY_COUNTRY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
+
+
+def extract_signals(prep_or_text: str | Prepared) -> Signals:
+    """Everything the rules need from one text."""
+    prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
+    low = prep.low
+    money = find_money(prep)
+    questions = _interrogative_spans(prep)
+    components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
+
+    main = components[main_index] if main_index is not None else None
+    main_money = _main_money(money, components, main_index)
+    has_allowance = main is not None or _mentions_allowance(low)
+
+    # The main allowance's facts come from everywhere except the clauses of other allowances.
+    other = [span for i, span in allowance_clauses.items() if i != main_index]
+    scope = _exclude([(0, len(low))], other)
+    if main_index is not None and len(allowance_clauses) > 1:
+        own = [allowance_clauses[main_index]]
+        if _use(prep, own, questions) is not None:
+            scope = own + _exclude([(0, len(low))], list(allowance_clauses.values()))
+
+    use = _use(prep, scope, questions)
+    kit = _first(prep, lx.KIT, scope, questions) if has_allowance else None
+    form_scope = [allowance_clauses[main_index]] if main_index is not None else scope
+    form = _form(prep, form_scope, questions) or _form(prep, scope, questions)
+
+    is_question = bool(questions) and not money and (low.rstrip().endswith("?") or _starts_with_question(prep))
+    topics: list[Found] = []
+    if is_question:
+        for name, pattern in _QUESTION_TOPICS:
+            match = pattern.search(low)
+            if match:
+                topics.append(Found(value=name, phrase=prep.source(match.start(), match.end())))
+
+    token_count = None
+    if main_money is None:
+        count = _TOKEN_COUNT.search(low)
+        if count:
+            token_count = prep.source(count.start(), count.end())
+
+    return Signals(
+        has_allowance=has_allowance,
+        money=_as_money(main_money),
+        form=form,
+        use=use,
+        expiry=_ordered(prep, lx.EXPIRY, scope, questions),
+        top_up=_top_up(prep, scope, questions),
+        company_kit=kit,
+        comp_framing=_first(prep, lx.COMP_FRAMING, [(0, len(low))], ()),
+        tax=_first(prep, lx.TAX, [(0, len(low))], ()),
+        country=_country(low, main_money),
+        is_question=is_question,
+        components=components if _is_package(components) else [],
+        stated_total=_as_money(stated_total),
+        token_count=token_count,
+        topics=topics,
+    )
+
+
+# --- scopes --------------------------------------------------------------------------------
+
+
+def _interrogative_spans(prep: Prepared) -> list[Span]:
+    """Sentences and clauses that ask rather than tell: what they mention is not a fact."""
+    spans: list[Span] = []
+    for start, end in prep.sentences:
+        sentence = prep.low[start:end]
+        after = prep.low[end : end + 1]
+        if lx.INTERROGATIVE.match(sentence) and (after == "?" or sentence.rstrip().endswith("?")):
+            spans.append((start, end))
+    for start, end in prep.clauses:
+        if lx.INTERROGATIVE.match(prep.low[start:end]):
+            spans.append((start, end))
+    return spans
+
+
+def _starts_with_question(prep: Prepared) -> bool:
+    return bool(lx.INTERROGATIVE.match(prep.low))
+
+
+def _inside(index: int, spans: Iterable[Span]) -> bool:
+    return any(start <= index < end for start, end in spans)
+
+
+def _exclude(spans: list[Span], holes: Sequence[Span]) -> list[Span]:
+    result = spans
+    for hole_start, hole_end in holes:
+        cut: list[Span] = []
+        for start, end in result:
+            if hole_end <= start or hole_start >= end:
+                cut.append((start, end))
+                continue
+            if start < hole_start:
+                cut.append((start, hole_start))
+            if hole_end < end:
+                cut.append((hole_end, end))
+        result = cut
+    return result
+
+
+def _matches(
+    prep: Prepared, pattern: re.Pattern[str], scope: Sequence[Span], questions: Sequence[Span]
+) -> Iterable[re.Match[str]]:
+    for start, end in scope:
+        for match in pattern.finditer(prep.low, start, end):
+            if not _inside(match.start(), questions):
+                yield match
+
+
+def _found(prep: Prepared, value: str, match: re.Match[str]) -> Found:
+    return Found(value=value, phrase=prep.source(match.start(), match.end()))
+
+
+def _first(
+    prep: Prepared, pattern: re.Pattern[str], scope: Sequence[Span], questions: Sequence[Span]
+) -> Found | None:
+    match = next(iter(_matches(prep, pattern, scope, questions)), None)
+    return None if match is None else _found(prep, "yes", match)
+
+
+def _ordered(
+    prep: Prepared,
+    table: Sequence[tuple[str, re.Pattern[str]]],
+    scope: Sequence[Span],
+    questions: Sequence[Span],
+) -> Found | None:
+    for value, pattern in table:
+        match = next(iter(_matches(prep, pattern, scope, questions)), None)
+        if match is not None:
+            return _found(prep, value, match)
+    return None
+
+
+def _negated(prep: Prepared, match: re.Match[str]) -> bool:
+    clause_start, clause_end = prep.clause_at(match.start())
+    before = prep.low[max(clause_start, match.start() - 40) : match.start()]
+    after = prep.low[match.end() : min(clause_end, match.end() + 30)]
+    return bool(lx.NEGATION_BEFORE.search(before) or lx.NEGATION_AFTER.search(after))
+
+
+# --- use, top-up, form -----------------------------------------------------------------------
+
+
+def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
+    table = dict(lx.USE)
+    some = next(iter(_matches(prep, table["some_personal"], scope, questions)), None)
+    if some is not None:
+        return _found(prep, "some_personal", some)
+    personal = [m for m in _matches(prep, table["personal_allowed"], scope, questions) if not _negated(prep, m)]
+    strong: list[re.Match[str]] = []
+    for match in _matches(prep, table["work_only"], scope, questions):
+        if _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
+            personal.append(match)  # "not restricted to work": an opening, not a restriction
+        else:
+            strong.append(match)
+    weak = [m for m in _matches(prep, lx.WORK_WEAK, scope, questions) if not _negated(prep, m)]
+    if personal and strong:
+        return _found(prep, "some_personal", min(personal + strong, key=lambda m: m.start()))
+    if personal:
+        return _found(prep, "personal_allowed", personal[0])
+    if strong or weak:
+        return _found(prep, "work_only", (strong or weak)[0])
+    return None
+
+
+def _top_up(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
+    explicit_yes, hard_no, soft_yes = (pattern for _, pattern in lx.TOP_UP)
+    match = next(iter(_matches(prep, explicit_yes, scope, questions)), None)
+    if match is not None:
+        return _found(prep, "yes", match)
+    match = next(iter(_matches(prep, hard_no, scope, questions)), None)
+    if match is not None:
+        return _found(prep, "no", match)
+    for match in _matches(prep, soft_yes, scope, questions):
+        return _found(prep, "no" if _negated(prep, match) else "yes", match)
+    return None
+
+
+def _form(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
+    return _ordered(prep, lx.FORMS, scope, questions)
+
+
+def _mentions_allowance(low: str) -> bool:
+    if lx.PRODUCTS.search(low) or lx.KIT.search(low):
+        return True
+    return bool(lx.AI_WORDS.search(low) and lx.ALLOWANCE_NOUNS.search(low))
+
+
+# --- whole offers ----------------------------------------------------------------------------
+
+_LABELS: dict[str, str] = {
+    "base": "base salary",
+    "bonus": "bonus",
+    "equity": "equity",
+    "sign_on": "sign-on bonus",
+    "allowance": "AI allowance",
+    "stipend": "stipend",
+}
+
+
+def _clause_kind(text: str) -> ComponentKind | str | None:
+    for kind, pattern in lx.COMPONENT_KINDS[:2]:  # a stated total, a sign-on bonus
+        if pattern.search(text):
+            return kind
+    if lx.AI_WORDS.search(text) or lx.PRODUCTS.search(text) or lx.KIT.search(text):
+        return "allowance"
+    for kind, pattern in lx.COMPONENT_KINDS[2:]:
+        if pattern.search(text):
+            return kind
+    if lx.OTHER_STIPEND.search(text) and lx.ALLOWANCE_NOUNS.search(text):
+        return "stipend"
+    if lx.ALLOWANCE_NOUNS.search(text):
+        return "allowance"
+    return None
+
+
+def _label(kind: str, clause: str) -> str:
+    if kind == "allowance":
+        product = lx.PRODUCTS.search(clause)
+        if product and not lx.ALLOWANCE_NOUNS.search(clause[product.end() : product.end() + 12]):
+            return f"{product.group().title()} seat"
+        for noun in ("api credits", "token credits", "credits", "budget", "stipend", "allowance"):
+            if noun in clause:
+                return f"AI {noun}" if "api" not in noun else noun.replace("api", "API")
+    if kind == "stipend":
+        match = lx.OTHER_STIPEND.search(clause)
+        if match:
+            return f"{match.group()} stipend"
+    if kind == "equity":
+        return "RSUs" if re.search(r"\brsus?\b", clause) else "equity"
+    return _LABELS[kind]
+
+
+def _components(
+    prep: Prepared, money: list[MoneyMention], questions: Sequence[Span]
+) -> tuple[list[Component], int | None, MoneyMention | None, dict[int, Span]]:
+    """The pay components named in the text, which one is the main AI allowance, a stated total,
+    and the clause each allowance sits in."""
+    low = prep.low
+    components: list[Component] = []
+    clause_of: dict[int, Span] = {}
+    stated_total: MoneyMention | None = None
+    unassigned: list[MoneyMention] = []
+    used_clauses: set[Span] = set()
+
+    for mention in money:
+        clause = prep.clause_at(mention.start)
+        clause_text = low[clause[0] : clause[1]]
+        kind = _clause_kind(clause_text)
+        if kind is None:
+            sentence = prep.sentence_at(mention.start)
+            kind = _clause_kind(low[sentence[0] : sentence[1]])
+            if kind in ("allowance", "stipend"):
+                clause = sentence
+                clause_text = low[sentence[0] : sentence[1]]
+        if kind is None:
+            unassigned.append(mention)
+            continue
+        if kind == "total":
+            stated_total = stated_total or mention
+            continue
+        used_clauses.add(clause)
+        components.append(_component(str(kind), mention, clause_text, prep, clause))
+        if kind in ("allowance", "stipend"):
+            clause_of[len(components) - 1] = clause
+
+    for clause in prep.clauses:
+        if clause in used_clauses:
+            continue
+        clause_text = low[clause[0] : clause[1]]
+        kind = _clause_kind(clause_text)
+        percent = lx.PERCENT.search(clause_text)
+        if kind == "bonus" and percent:
+            pct = float(percent.group("pct"))
+            components.append(
+                Component(
+                    kind="bonus",
+                    label=f"{pct:g}% bonus",
+                    annual_amount=None,
+                    percent=pct,
+                    phrase=prep.source(clause[0], clause[1]).strip(),
+                )
+            )
+        elif kind == "equity" and (percent or re.search(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)", clause_text)):
+            components.append(
+                Component(kind="equity", label=_label("equity", clause_text), annual_amount=None,
+                          phrase=prep.source(clause[0], clause[1]).strip())
+            )
+
+    allowance_indexes = [i for i, c in enumerate(components) if c.kind == "allowance"]
+    if not allowance_indexes and unassigned and _mentions_allowance(low):
+        mention = unassigned[0]
+        clause = prep.clause_at(mention.start)
+        components.append(_component("allowance", mention, low[clause[0] : clause[1]], prep, clause))
+        clause_of[len(components) - 1] = clause
+        allowance_indexes = [len(components) - 1]
+
+    main_index: int | None = None
+    if allowance_indexes:
+        main_index = max(
+            allowance_indexes,
+            key=lambda i: (components[i].annual_amount or 0.0, -i),
+        )
+    components = _finish(prep, components, main_index, clause_of, questions)
+    return components, main_index, stated_total, clause_of
+
+
+def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepared, clause: Span) -> Component:
+    annual = mention.annual
+    assumed = False
+    if kind == "sign_on":
+        annual = mention.amount
+    elif kind == "equity" and mention.period is None:
+        vest = lx.VESTING.search(clause_text) or lx.VESTING.search(
+            prep.low[slice(*prep.sentence_at(mention.start))]
+        )
+        years = int(vest.group(1) or vest.group(2)) if vest else 0
+        annual = mention.amount / years if years else None
+    elif annual is None and kind in ("base", "bonus", "allowance", "stipend"):
+        annual, assumed = mention.amount, True
+    return Component(
+        kind=kind,  # type: ignore[arg-type]
+        label=_label(kind, clause_text),
+        annual_amount=annual,
+        currency=mention.currency,
+        phrase=mention.phrase,
+        assumed_annual=assumed,
+    )
+
+
+def _finish(
+    prep: Prepared,
+    components: list[Component],
+    main_index: int | None,
+    clause_of: dict[int, Span],
+    questions: Sequence[Span],
+) -> list[Component]:
+    """Resolve percentage bonuses against base; give each side allowance its own verdict."""
+    from core.rules import verdict_for
+
+    base = next((c for c in components if c.kind == "base" and c.annual_amount), None)
+    finished: list[Component] = []
+    for index, component in enumerate(components):
+        update: dict[str, object] = {}
+        if component.percent is not None and base is not None and base.annual_amount is not None:
+            update["annual_amount"] = round(base.annual_amount * component.percent / 100, 2)
+            update["currency"] = base.currency
+        if index == main_index:
+            update["is_main"] = True
+        elif component.kind in ("allowance", "stipend") and index in clause_of:
+            scope = [clause_of[index]]
+            use = _use(prep, scope, questions)
+            top_up = _top_up(prep, scope, questions)
+            kit = _first(prep, lx.KIT, scope, questions)
+            own: VerdictKind = verdict_for(
+                use.value if use else "unknown", top_up.value if top_up else "unknown", kit is not None, True
+            )
+            update["own_verdict"] = own
+        finished.append(component.model_copy(update=update) if update else component)
+    return finished
+
+
+def _is_package(components: list[Component]) -> bool:
+    return len(components) >= 2
+
+
+def _main_money(
+    money: list[MoneyMention], components: list[Component], main_index: int | None
+) -> MoneyMention | None:
+    if main_index is None:
+        return None
+    phrase = components[main_index].phrase
+    return next((m for m in money if m.phrase == phrase), None)
+
+
+def _as_money(mention: MoneyMention | None) -> Money | None:
+    if mention is None:
+        return None
+    return Money(amount=mention.amount, currency=mention.currency, period=mention.period, phrase=mention.phrase)  # type: ignore[arg-type]
+
+
+def _country(low: str, money: MoneyMention | None) -> str | None:
+    for pattern, country in _COUNTRIES:
+        if pattern.search(low):
+            return country
+    if money is not None and money.currency:
+        return _CURRENCY_COUNTRY.get(money.currency)
+    return None

@@ -1,0 +1,187 @@
+"""Text preparation: normalise, fix common typos, split into clauses, quote trigger phrases.
+
+Matching runs on a lower-cased, typo-corrected copy of the text. Every character of that copy
+remembers where it came from, so a phrase found in it is quoted back in the person's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from core.models import QUOTE_CLOSE, QUOTE_OPEN
+
+# Characters folded before matching: dashes, unusual spaces, curly quotes, full-width digits.
+_FOLD = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\r": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\uff04": "$",
+        "\uffe5": "\u00a5",
+        **{chr(0xFF10 + digit): str(digit) for digit in range(10)},
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# Words the rules depend on; a near-miss spelling of one is read as the word itself.
+VOCABULARY = frozenset(
+    """
+    work only personal projects project anything whatever learning experiments unrestricted
+    unused expire expires expired expiry rollover roll rolls carry carries over forfeit
+    unlimited uncapped capped monthly annual annually yearly quarterly weekly daily
+    budget allowance stipend credits tokens reimburse reimbursed reimbursement subscription
+    business company strictly purposes restricted allowed welcome included compensation
+    taxable increase topped personally private hobby outside hours salary bonus equity
+    options vesting signing payout rollovers month year quarter week
+    """.split()
+)
+# Ordinary words that sit one letter away from a vocabulary word and must stay as they are.
+_KEEP = frozenset(
+    """
+    word worm fork cork pork york form from mork lonely onyx roles polls toll tolls rule rules
+    exile exire years yearn pears wears bears tears gears hears dears fears nears mouth
+    unlimber monthy annul anneal credit token tokes ovary over oven ever river rover cover
+    """.split()
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def _edits_within_one(word: str, target: str) -> bool:
+    """A typo we accept: one swap of neighbours (any length), one dropped or extra letter
+    (five letters or more), or one wrong letter (seven letters or more)."""
+    if word == target:
+        return True
+    lw, lt = len(word), len(target)
+    if lw == lt:
+        diffs = [i for i in range(lw) if word[i] != target[i]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
+            i, j = diffs
+            return word[i] == target[j] and word[j] == target[i]
+        return len(diffs) == 1 and lw >= 7
+    if abs(lw - lt) != 1 or min(lw, lt) < 5:
+        return False
+    short, long_ = (word, target) if lw < lt else (target, word)
+    for i in range(len(long_)):
+        if long_[:i] + long_[i + 1 :] == short:
+            return True
+    return False
+
+
+def _correct(word: str) -> str:
+    if len(word) < 4 or word in VOCABULARY or word in _KEEP:
+        return word
+    for target in VOCABULARY:
+        if abs(len(target) - len(word)) <= 1 and _edits_within_one(word, target):
+            return target
+    return word
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The original text and the lower-cased, corrected copy that matching runs on."""
+
+    original: str
+    low: str
+    origin: tuple[int, ...]  # origin[i]: index in `original` of low[i]
+
+    def source(self, start: int, end: int) -> str:
+        """The person's own words behind low[start:end]."""
+        if start >= end:
+            return ""
+        return self.original[self.origin[start] : self.origin[end - 1] + 1]
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        """Spans of clauses: pieces between sentence marks, commas, semicolons, '+', 'and'."""
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for match in _CLAUSE_BREAK.finditer(self.low):
+            if match.start() > start:
+                spans.append((start, match.start()))
+            start = match.end()
+        if start < len(self.low):
+            spans.append((start, len(self.low)))
+        return [span for span in spans if self.low[span[0] : span[1]].strip()]
+
+    def clause_at(self, index: int) -> tuple[int, int]:
+        for start, end in self.clauses:
+            if start <= index < end:
+                return start, end
+        return index, index
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        start = 0
+        for match in _SENTENCE_BREAK.finditer(self.low):
+            if match.start() > start:
+                spans.append((start, match.start()))
+            start = match.end()
+        if start < len(self.low):
+            spans.append((start, len(self.low)))
+        return spans
+
+    def sentence_at(self, index: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= index < end:
+                return start, end
+        return 0, len(self.low)
+
+
+_CLAUSE_BREAK = re.compile(
+    r"(?:[.!?](?=\s|$)|[;\n|•·]|,(?!\d{3})|\s\+\s?|\s(?:and|plus|with|but|while|whereas)\s|\s-\s|\(|\))"
+)
+_SENTENCE_BREAK = re.compile(r"(?:[.!?](?=\s|$)|\n|;)")
+
+
+def prepare(text: str) -> Prepared:
+    """Fold, lower-case and correct `text`, keeping a map back to the original characters."""
+    folded = _CONTROL.sub(" ", text.translate(_FOLD))
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # rare characters whose lower case is longer
+        lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in folded)
+    pieces: list[str] = []
+    origin: list[int] = []
+    cursor = 0
+    for match in _WORD.finditer(lowered):
+        word = match.group()
+        fixed = _correct(word)
+        if fixed == word:
+            continue
+        pieces.append(lowered[cursor : match.start()])
+        origin.extend(range(cursor, match.start()))
+        pieces.append(fixed)
+        span = match.end() - match.start()
+        origin.extend(match.start() + min(i, span - 1) for i in range(len(fixed)))
+        cursor = match.end()
+    pieces.append(lowered[cursor:])
+    origin.extend(range(cursor, len(lowered)))
+    return Prepared(original=folded, low="".join(pieces), origin=tuple(origin))
+
+
+_QUOTE_MAX = 80
+
+
+def quote(phrase: str) -> str:
+    """A trigger phrase as a marked quote: the only way user text enters a reply."""
+    cleaned = " ".join(phrase.replace(QUOTE_OPEN, "").replace(QUOTE_CLOSE, "").split())
+    cleaned = cleaned.strip(" ,.;:-")
+    if len(cleaned) > _QUOTE_MAX:
+        cleaned = cleaned[: _QUOTE_MAX - 1].rstrip() + "…"
+    return f"{QUOTE_OPEN}{cleaned}{QUOTE_CLOSE}"
