@@ -110,11 +110,11 @@ async def run_socket_mode(bolt_app: AsyncApp, app_token: SecretStr) -> None:
     """Hold a Socket Mode connection until cancelled, then close it."""
     handler = AsyncSocketModeHandler(bolt_app, app_token=app_token.get_secret_value())
     try:
-        await handler.connect_async()
+        await handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("Slack Socket Mode connected")
         await asyncio.Event().wait()
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]
 
 
 async def run_http_mode(bolt_app: AsyncApp, *, port: int, host: str = "0.0.0.0") -> None:

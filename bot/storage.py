@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from core.models import Signals, Verdict
 from core.service import Conversation, ForgetResult, WorkspaceSettings
 
 log = logging.getLogger(__name__)
+
+CaseChange = Callable[[Case], tuple[Case, Sequence[Answer]]]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -138,7 +140,8 @@ class SqlStorage:
         self._schema = schema
         self._migrated = False
         self._migrate_lock = asyncio.Lock()
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: offer text must never reach logs or error messages via bound values
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.dialect == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
@@ -162,13 +165,15 @@ class SqlStorage:
 
     async def migrate(self) -> str | None:
         """Apply the Alembic migrations (idempotent, safe across processes); the head revision."""
-        from bot.migrations.runner import upgrade_to_head
+        from bot.migrations.runner import current_revision, head_revision, upgrade_to_head
 
         async with self._migrate_lock:
             async with self.engine.begin() as conn:
                 if self.dialect == "postgresql":
                     await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7314201)"))
-                revision = await conn.run_sync(upgrade_to_head)
+                revision = await conn.run_sync(current_revision)
+                if revision != head_revision():
+                    revision = await conn.run_sync(upgrade_to_head)
             self._migrated = True
             return revision
 
@@ -219,24 +224,40 @@ class SqlStorage:
                 return None
             return (await self._with_answers(conn, [row]))[0]
 
-    async def save_refinement(self, case: Case, new_answers: Sequence[Answer], expected_version: int) -> bool:
+    async def update_case(self, case_id: str, change: CaseChange) -> Case | None:
+        """Lock the case row, apply `change`, store the result (version + 1) and its new answers.
+
+        Writers to one case queue on the lock instead of retrying, so none is lost. On SQLite the
+        first statement is a no-op write, which takes the database's write lock up front.
+        """
         await self._ready()
         async with self.engine.begin() as conn:
-            result = await conn.execute(
+            if self.dialect == "sqlite":
+                await conn.execute(cases.update().where(cases.c.id == case_id).values(version=cases.c.version))
+                query = cases.select().where(cases.c.id == case_id)
+            else:
+                query = cases.select().where(cases.c.id == case_id).with_for_update()
+            row = (await conn.execute(query)).first()
+            if row is None:
+                return None
+            current = (await self._with_answers(conn, [row]))[0]
+            updated, new_answers = change(current)
+            updated = updated.model_copy(
+                update={"version": current.version + 1, "answers": [*current.answers, *new_answers]}
+            )
+            await conn.execute(
                 cases.update()
-                .where(cases.c.id == case.id, cases.c.version == expected_version)
+                .where(cases.c.id == case_id)
                 .values(
-                    signals=case.signals.model_dump(mode="json"),
-                    verdict=case.verdict.model_dump(mode="json"),
-                    updated_at=case.updated_at,
-                    version=expected_version + 1,
+                    signals=updated.signals.model_dump(mode="json"),
+                    verdict=updated.verdict.model_dump(mode="json"),
+                    updated_at=updated.updated_at,
+                    version=updated.version,
                 )
             )
-            if result.rowcount != 1:
-                return False
             if new_answers:
-                await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in new_answers])
-            return True
+                await conn.execute(answers.insert(), [_answer_row(case_id, a) for a in new_answers])
+            return updated
 
     async def rewrite_case(self, case: Case) -> None:
         await self._ready()

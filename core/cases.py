@@ -124,12 +124,12 @@ def answer_findings(signals: Signals) -> dict[str, Found]:
 
 def reads_as_answer(signals: Signals) -> bool:
     """True when a message settles a question and brings no money amount of its own."""
-    return signals.money is None and bool(answer_findings(signals))
+    return not starts_new_case(signals) and bool(answer_findings(signals))
 
 
 def starts_new_case(signals: Signals) -> bool:
-    """A message with its own money amount is a new offer, never an answer."""
-    return signals.money is not None
+    """A message with its own money amount (or pay components) is a new offer, never an answer."""
+    return signals.money is not None or bool(signals.components)
 
 
 def interpret(text: str, at: datetime, user: str | None = None) -> list[Answer]:

@@ -48,6 +48,8 @@ AI_WORDS = _re(
 )
 ALLOWANCE_NOUNS = _re(
     r"\bbudgets?\b",
+    r"\bquotas?\b",
+    r"\blimits?\b",
     r"\ballowances?\b",
     r"\bstipends?\b",
     r"\bcredits?\b",
@@ -93,7 +95,7 @@ OTHER_STIPEND = _re(
     r"coworking|co-working)\b"
 )
 KIT = _re(
-    r"\blaptops?\b",
+    r"\blaptops?\b(?! test)",
     r"\bmacbook",
     r"\bmonitors?\b",
     r"\bworkstations?\b",
@@ -106,7 +108,8 @@ KIT = _re(
     r"\b(?:business|team|teams|enterprise|corporate|org|organi[sz]ation) (?:seat|plan|account|licen[cs]e|subscription|tier|edition|workspace)s?\b",
     r"(?:chatgpt|claude|copilot|cursor|gemini)[^.;\n]{0,20}\b(?:business|team|teams|enterprise)\b",
     r"\b(?:business|team|teams|enterprise)\b[^.;\n]{0,12}(?:chatgpt|claude|copilot|cursor|gemini)",
-    r"\b(?:company|corporate|our|the org's|org|team|shared|work) (?:api )?(?:account|key|keys|tenant|org|organi[sz]ation|gateway|proxy)\b",
+    r"\b(?:company|company's|corporate|our|the org's|org|team|team's|shared|work|employer's)\s(?:[\w-]+\s){0,3}(?:account|key|keys|tenant|org|organi[sz]ation|gateway|proxy|deployment|instance|workspace)s?\b",
+    r"\bbilled (?:directly )?to (?:the |our |your )?(?:team|company|department|cost cent(?:er|re)|project|employer)\b",
     r"\bthrough (?:our|the company's|the company|a company|the team's) ",
     r"\b(?:company|employer)[- ](?:managed|administered|provided|owned|provisioned|issued|paid)\b",
     r"\b(?:managed|administered|provisioned) by (?:the company|us|it|our|the employer|your employer)\b",
@@ -120,9 +123,9 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "reimbursement",
         _re(
             r"\breimburs\w*",
-            r"\bexpens(?:e|ed|able)\b(?! account)",
+            r"(?<!business )\bexpens(?:e|es|ed|able)\b(?! account)",
             r"\bpay (?:you|it) back\b",
-            r"\bclaim (?:it )?back\b",
+            r"\bclaim(?:ed|s)? (?:it |them )?back\b",
             r"\brefund\w*",
             r"\breceipts?\b",
         ),
@@ -157,6 +160,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "api_credits",
         _re(
             r"\bapi\b",
+            r"\b(?:org|openai|anthropic|company's|company) keys?\b",
             r"\btokens?\b",
             r"\bcredits?\b",
             r"\binference\b",
@@ -198,15 +202,18 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"{_NEG}\s(?:\w+\s){{0,3}}(?:for\s)?(?:personal|private|non-work|side)\b",
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:not |never )?(?:allowed|permitted|ok|okay)?\s?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
+            r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
+            r"\b(?:relate|related|relating) to (?:your |our |the )?(?:company's |employer's )?(?:work|business|duties|role|job|employment)",
+            r"\bperformance of (?:your|the|their|the employee's) (?:duties|work|role|job)\b",
         ),
     ),
     (
         "personal_allowed",
         _re(
-            r"\b(?:personal|private|non-work)\s(?:use|usage|projects?|stuff|things|learning|experiments?)\b",
+            r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding)\b",
+            r"\bfair game\b",
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
-            r"\b(?:use|spend|burn) (?:it|them|the \w+) (?:on|for) (?:anything|whatever|everything|what ?ever)",
-            r"\b(?:for|on) (?:anything|whatever|everything)\b",
+            r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
             r"\bany (?:purpose|use|project)\b",
             r"\bhowever (?:you|u) (?:like|want|wish|please|see fit)\b",
             r"\bas you (?:like|wish|please|see fit)\b",
@@ -233,7 +240,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
 WORK_WEAK = _re(
     r"\b(?:job|work)[- ]related\b",
     r"\bfor (?:your|the) (?:job|role|day job|team)\b",
-    r"\bfor (?:work|business)\b",
+    r"\bfor (?!personal|private|your own|own|non)(?:[\w-]+ )?(?:work|business)\b",
     r"\bon the job\b",
     r"\bwork (?:tasks|purposes|use|stuff)\b",
     r"\bmonitored\b",
@@ -351,6 +358,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bno questions asked\b",
             r"\bcover (?:any |the )?(?:overage|extra)",
             r"\bscales? with (?:your )?(?:usage|needs)\b",
+            r"\b(?:will|would|can|could|may|shall) be (?:increased|raised|topped up|extended|expanded|bumped|replenished)\b",
+            r"\bcan be (?:increased|raised|extended|expanded) on request\b",
         ),
     ),
 )
@@ -365,7 +374,8 @@ COMP_FRAMING = _re(
     rf"\b(?:included|includes?|including|counted|counts?|part of|factored|baked|rolled|built|folded|bundled)\b[^.;\n]{{0,30}}{_TOTAL}",
     rf"{_TOTAL}[^.;\n]{{0,40}}\b(?:includ\w*|count\w*|incl\.?|excludes?|excluding|doesn't include|does not include|factors? in|covers?|contains?)\b",
     rf"\b(?:not|excluded|exclusive|separate|outside|on top|in addition)\b[^.;\n]{{0,25}}{_TOTAL}",
-    r"\b(?:as|is) (?:part of )?(?:your |the )?(?:compensation|comp|pay|remuneration)\b",
+    r"\b(?:as|is|are) part of (?:your |my |the |our )?(?:compensation|comp|pay|remuneration|package)\b",
+    r"\b(?:counted|count|counts|listed|pitched|presented|framed) as (?:part of )?(?:your |my |the )?(?:compensation|comp|remuneration)\b",
     r"\bon top of (?:your |the )?(?:salary|base|comp|compensation|pay|package)\b",
     r"\bin addition to (?:your |the )?(?:salary|base|comp|compensation|pay)\b",
     r"\bnot (?:part of|counted (?:in|as|towards)|included in) (?:your |the )?(?:comp|compensation|pay|salary)",
@@ -409,6 +419,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
             r"\bsign[- ]on\b",
+            r"\bsigning\b",
             r"\bjoining bonus\b",
             r"\bwelcome bonus\b",
             r"\bhiring bonus\b",
@@ -420,6 +431,9 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "base",
         _re(
             r"\bbase\b",
+            r"\bbasic\b",
+            r"\bfixed\b",
+            r"\blpa\b",
             r"\bsalary\b",
             r"\bbase pay\b",
             r"\bfixed pay\b",

@@ -93,6 +93,7 @@ _SUFFIX_CURRENCIES: dict[str, str] = {
     "zar": "ZAR",
     "mxn": "MXN",
     "brl": "BRL",
+    "$": "USD",
 }
 # A bare `$` means another dollar when the text names one.
 _DOLLAR_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -130,7 +131,7 @@ def _alternation(words: object) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?"
 _MONEY = re.compile(
     rf"(?<![\w$€£¥₹])(?P<pre>{_alternation(_PREFIX_CURRENCIES)})?\s?"
     rf"(?P<num>{_NUMBER})"
@@ -203,6 +204,8 @@ class MoneyMention:
 
 def _to_number(raw: str, currency: str | None) -> float:
     raw = raw.replace(" ", "")
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", raw):  # Indian grouping: 30,00,000
+        return float(raw.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
         return float(raw.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):
@@ -248,13 +251,11 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
     found: list[MoneyMention] = []
     for match in _MONEY.finditer(low):
         pre, num, mult, suf = match.group("pre"), match.group("num"), match.group("mult"), match.group("suf")
-        if pre in ("rs", "rs.") and not num:
-            continue
         currency = _PREFIX_CURRENCIES.get(pre or "") or _SUFFIX_CURRENCIES.get(suf or "")
         if pre == "$" and suf is None:
             currency = default_dollar
         if suf and pre in (None, "$"):
-            currency = _SUFFIX_CURRENCIES[suf]
+            currency = default_dollar if suf == "$" else _SUFFIX_CURRENCIES[suf]
         if mult in ("lpa",) or (mult in ("l", "lakh", "lakhs", "lac", "lacs", "cr", "crore", "crores") and currency is None):
             currency = currency or "INR"
         end = match.end()

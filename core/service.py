@@ -8,9 +8,7 @@ A storage failure never stops a verdict: the reply comes with a note instead.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -138,9 +136,13 @@ class Storage(Protocol):
     async def open_case(self, conv: Conversation) -> Case | None:
         """The newest case not closed in this conversation (in a thread: anyone's; else the user's)."""
 
-    async def save_refinement(self, case: Case, answers: Sequence[Answer], expected_version: int) -> bool:
-        """Store new signals/verdict and append answers if the stored version is still
-        `expected_version` (then version becomes expected_version + 1); False on a conflict."""
+    async def update_case(
+        self, case_id: str, change: Callable[[Case], tuple[Case, Sequence[Answer]]]
+    ) -> Case | None:
+        """Atomically: lock the case, call `change(case)` (pure, may raise to abort), store the
+        returned case's signals/verdict/updated_at with version + 1 and append the returned
+        answers. The stored case, or None when there is no such case. Concurrent writers to one
+        case must queue (row lock / write lock), never lose an update."""
 
     async def rewrite_case(self, case: Case) -> None:
         """Replace a case's signals, verdict and answer list unconditionally (after erasure)."""
@@ -201,13 +203,11 @@ class ConversationService:
         rate_limit_per_minute: int = 20,
         *,
         history_limit: int = 10,
-        retry_deadline_seconds: float = 30.0,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._rate_limit = rate_limit_per_minute
         self._history_limit = history_limit
-        self._retry_deadline = retry_deadline_seconds
 
     @property
     def storage(self) -> Storage:
@@ -455,48 +455,39 @@ class ConversationService:
         first: Case | None = None,
         workspace: str | None = None,
     ) -> Reply:
-        """Apply answers with optimistic concurrency: re-read and retry when another writer won."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._retry_deadline
-        case, attempt = first, 0
-        while True:
-            if case is None:
-                try:
-                    case = await self._storage.get_case(case_id)
-                except Exception:
-                    log.exception("could not read a case")
-                    return Reply(
-                        kind="error",
-                        text="I can't reach my history right now, so I can't update that check. "
-                        "Please try again in a minute.",
-                        notes=[NOTE_NOT_SAVED],
-                    )
-                if case is None or (workspace is not None and case.workspace != workspace):
-                    return Reply(
-                        kind="error",
-                        text="I no longer have that check (it was erased or expired). "
-                        "Paste the offer again to start over.",
-                    )
-            outcome = refine(case, answers)
-            try:
-                saved = await self._storage.save_refinement(
-                    _updated(case, outcome, self._clock()), answers, case.version
-                )
-            except Exception:
-                log.exception("could not save an answer")
-                return self._refined_reply(case, outcome, answers, notes=[NOTE_NOT_SAVED])
-            if saved:
-                return self._refined_reply(case, outcome, answers, notes=[])
-            attempt += 1
-            if loop.time() > deadline:
-                log.error("gave up saving an answer after %d conflicting writes", attempt)
-                return self._refined_reply(case, outcome, answers, notes=[NOTE_NOT_SAVED])
-            await asyncio.sleep(random.uniform(0, min(0.05, 0.002 * attempt)))
-            case = None
+        """Apply answers to the stored case under its lock, so concurrent answers all count."""
+        outcomes: list[Refinement] = []
 
-    def _refined_reply(
-        self, case: Case, outcome: Refinement, answers: list[Answer], notes: list[str]
-    ) -> Reply:
+        def change(case: Case) -> tuple[Case, Sequence[Answer]]:
+            if workspace is not None and case.workspace != workspace:
+                raise _OtherWorkspace
+            outcome = refine(case, answers)
+            outcomes.append(outcome)
+            return _updated(case, outcome, self._clock()), answers
+
+        try:
+            stored = await self._storage.update_case(case_id, change)
+        except _OtherWorkspace:
+            stored = None
+        except Exception:
+            log.exception("could not save an answer")
+            if first is None:
+                return Reply(
+                    kind="error",
+                    text="I can't reach my history right now, so I can't update that check. "
+                    "Please try again in a minute.",
+                    notes=[NOTE_NOT_SAVED],
+                )
+            return self._refined_reply(first, refine(first, answers), notes=[NOTE_NOT_SAVED])
+        if stored is None:
+            return Reply(
+                kind="error",
+                text="I no longer have that check (it was erased or expired). "
+                "Paste the offer again to start over.",
+            )
+        return self._refined_reply(stored, outcomes[-1], notes=[])
+
+    def _refined_reply(self, case: Case, outcome: Refinement, notes: list[str]) -> Reply:
         text = "" if outcome.changes else "I already knew that, so nothing changed."
         return Reply(
             kind="refined",
@@ -526,14 +517,13 @@ class ConversationService:
         )
 
 
+class _OtherWorkspace(Exception):
+    """A button from one workspace named a case of another."""
+
+
 def _updated(case: Case, outcome: Refinement, now: datetime) -> Case:
     return case.model_copy(
-        update={
-            "signals": outcome.signals,
-            "verdict": outcome.verdict,
-            "updated_at": now,
-            "version": case.version + 1,
-        }
+        update={"signals": outcome.signals, "verdict": outcome.verdict, "updated_at": now}
     )
 
 

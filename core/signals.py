@@ -12,6 +12,17 @@ from core.text import Prepared, prepare
 
 Span = tuple[int, int]
 
+# "your team's experiments" are work; "if you need more for work" is about top-ups, not use.
+_WORK_OWNER = re.compile(r"\b(?:team|company|work|client|business|job|our|engineering|employer)(?:'s)?\s$")
+_NEED_MORE = re.compile(r"\b(?:need|needs|needed|require|requires|more|additional|extra)\b")
+_TOTAL_BEFORE = re.compile(
+    r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
+    r"\s*(?:is|=|:|of|comes to|of about|around|~|≈|at)?\s*(?:about|around|roughly|~)?\s*$"
+)
+_TOTAL_AFTER = re.compile(
+    r"^\s*(?:/\s?(?:yr|year)|a year|per year|annually|p\.?a\.?)?\s*(?:in )?"
+    r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|tc\b|ctc\b|ote\b|all[- ]in)"
+)
 _TOKEN_COUNT = re.compile(r"\d[\d,.]*\s?(?:k|m|mn|million|thousand|b|bn|billion)?\s?(?:ai |api |llm )?tokens?\b")
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tax", lx.TAX),
@@ -35,7 +46,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
     low = prep.low
     money = find_money(prep)
-    questions = _interrogative_spans(prep)
+    questions = _interrogative_spans(prep, money)
     components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
 
     main = components[main_index] if main_index is not None else None
@@ -52,8 +63,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 
     use = _use(prep, scope, questions)
     kit = _first(prep, lx.KIT, scope, questions) if has_allowance else None
-    form_scope = [allowance_clauses[main_index]] if main_index is not None else scope
-    form = _form(prep, form_scope, questions) or _form(prep, scope, questions)
+    form = _form(prep, allowance_clauses.get(main_index) if main_index is not None else None, scope, questions)
 
     is_question = bool(questions) and not money and (low.rstrip().endswith("?") or _starts_with_question(prep))
     topics: list[Found] = []
@@ -77,7 +87,8 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         expiry=_ordered(prep, lx.EXPIRY, scope, questions),
         top_up=_top_up(prep, scope, questions),
         company_kit=kit,
-        comp_framing=_first(prep, lx.COMP_FRAMING, [(0, len(low))], ()),
+        comp_framing=_first(prep, lx.COMP_FRAMING, [(0, len(low))], ())
+        or _framing_from_total(components, main_index, stated_total),
         tax=_first(prep, lx.TAX, [(0, len(low))], ()),
         country=_country(low, main_money),
         is_question=is_question,
@@ -91,17 +102,17 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 # --- scopes --------------------------------------------------------------------------------
 
 
-def _interrogative_spans(prep: Prepared) -> list[Span]:
-    """Sentences and clauses that ask rather than tell: what they mention is not a fact."""
+def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
+    """Questions that name no sum ("can I use it for side projects?"): what they mention is asked,
+    not stated. A question about a stated sum ("is $500/mo for work worth anything?") still
+    describes the offer, so its facts count."""
     spans: list[Span] = []
     for start, end in prep.sentences:
-        sentence = prep.low[start:end]
-        after = prep.low[end : end + 1]
-        if lx.INTERROGATIVE.match(sentence) and (after == "?" or sentence.rstrip().endswith("?")):
-            spans.append((start, end))
-    for start, end in prep.clauses:
-        if lx.INTERROGATIVE.match(prep.low[start:end]):
-            spans.append((start, end))
+        if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
+            continue
+        if any(start <= mention.start < end for mention in money):
+            continue
+        spans.append((start, end))
     return spans
 
 
@@ -177,14 +188,22 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     some = next(iter(_matches(prep, table["some_personal"], scope, questions)), None)
     if some is not None:
         return _found(prep, "some_personal", some)
-    personal = [m for m in _matches(prep, table["personal_allowed"], scope, questions) if not _negated(prep, m)]
+    personal = [
+        m
+        for m in _matches(prep, table["personal_allowed"], scope, questions)
+        if not _negated(prep, m) and not _WORK_OWNER.search(prep.low[max(0, m.start() - 24) : m.start()])
+    ]
     strong: list[re.Match[str]] = []
     for match in _matches(prep, table["work_only"], scope, questions):
         if _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
             personal.append(match)  # "not restricted to work": an opening, not a restriction
         else:
             strong.append(match)
-    weak = [m for m in _matches(prep, lx.WORK_WEAK, scope, questions) if not _negated(prep, m)]
+    weak = [
+        m
+        for m in _matches(prep, lx.WORK_WEAK, scope, questions)
+        if not _negated(prep, m) and not _NEED_MORE.search(prep.low[prep.clause_at(m.start())[0] : m.start()])
+    ]
     if personal and strong:
         return _found(prep, "some_personal", min(personal + strong, key=lambda m: m.start()))
     if personal:
@@ -207,14 +226,30 @@ def _top_up(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) ->
     return None
 
 
-def _form(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
-    return _ordered(prep, lx.FORMS, scope, questions)
+def _form(prep: Prepared, clause: Span | None, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
+    """How the allowance is given. How it is paid (reimbursed) beats what it buys (a seat); the
+    allowance's own clause speaks before the rest of its sentence, then the rest of the text."""
+    if clause is None:
+        return _ordered(prep, lx.FORMS, scope, ())
+    questions = ()  # what a question names ("is a Cursor seat pay?") is still the thing asked about
+    sentence = [prep.sentence_at(clause[0])]
+    reimbursement = _ordered(prep, lx.FORMS[:1], sentence, questions)
+    return (
+        reimbursement
+        or _ordered(prep, lx.FORMS, [clause], questions)
+        or _ordered(prep, lx.FORMS, sentence, questions)
+        or _ordered(prep, lx.FORMS, scope, questions)
+    )
 
 
 def _mentions_allowance(low: str) -> bool:
+    """The text is about an AI token or tool allowance (named products, kit, or AI words with
+    an allowance noun, a count of tokens, or an unlimited / top-up promise)."""
     if lx.PRODUCTS.search(low) or lx.KIT.search(low):
         return True
-    return bool(lx.AI_WORDS.search(low) and lx.ALLOWANCE_NOUNS.search(low))
+    if not lx.AI_WORDS.search(low):
+        return False
+    return bool(lx.ALLOWANCE_NOUNS.search(low) or _TOKEN_COUNT.search(low) or re.search(r"\bunlimited\b", low))
 
 
 # --- whole offers ----------------------------------------------------------------------------
@@ -230,7 +265,7 @@ _LABELS: dict[str, str] = {
 
 
 def _clause_kind(text: str) -> ComponentKind | str | None:
-    for kind, pattern in lx.COMPONENT_KINDS[:2]:  # a stated total, a sign-on bonus
+    for kind, pattern in lx.COMPONENT_KINDS[1:2]:  # a sign-on bonus
         if pattern.search(text):
             return kind
     if lx.AI_WORDS.search(text) or lx.PRODUCTS.search(text) or lx.KIT.search(text):
@@ -275,20 +310,23 @@ def _components(
     used_clauses: set[Span] = set()
 
     for mention in money:
+        if _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start]) or _TOTAL_AFTER.match(
+            low[mention.end : mention.end + 40]
+        ):
+            stated_total = stated_total or mention
+            continue
         clause = prep.clause_at(mention.start)
         clause_text = low[clause[0] : clause[1]]
         kind = _clause_kind(clause_text)
-        if kind is None:
-            sentence = prep.sentence_at(mention.start)
+        sentence = prep.sentence_at(mention.start)
+        alone = sum(sentence[0] <= other.start < sentence[1] for other in money) == 1
+        if kind is None and alone:
             kind = _clause_kind(low[sentence[0] : sentence[1]])
             if kind in ("allowance", "stipend"):
                 clause = sentence
                 clause_text = low[sentence[0] : sentence[1]]
         if kind is None:
             unassigned.append(mention)
-            continue
-        if kind == "total":
-            stated_total = stated_total or mention
             continue
         used_clauses.add(clause)
         components.append(_component(str(kind), mention, clause_text, prep, clause))
@@ -389,6 +427,23 @@ def _finish(
             update["own_verdict"] = own
         finished.append(component.model_copy(update=update) if update else component)
     return finished
+
+
+def _framing_from_total(
+    components: list[Component], main_index: int | None, stated: MoneyMention | None
+) -> Found | None:
+    """A stated total that adds up with the allowance in it (or exactly without it) says how the
+    allowance is framed, as surely as the words "included in TC" would."""
+    if stated is None or main_index is None:
+        return None
+    known = sum(c.annual_amount or 0.0 for c in components)
+    allowance = components[main_index].annual_amount or 0.0
+    tolerance = 0.02 * stated.amount
+    if abs(stated.amount - known) <= tolerance:
+        return Found(value="included", phrase=stated.phrase)
+    if allowance and abs(stated.amount - (known - allowance)) <= tolerance:
+        return Found(value="excluded", phrase=stated.phrase)
+    return None
 
 
 def _is_package(components: list[Component]) -> bool:

@@ -60,6 +60,22 @@ _KEEP = frozenset(
     """.split()
 )
 _WORD = re.compile(r"[a-z]+")
+# Chat shorthand read as the word it stands for.
+_SHORTHAND = {
+    "wrk": "work",
+    "creds": "credits",
+    "cred": "credit",
+    "biz": "business",
+    "ovr": "over",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "thru": "through",
+    "bc": "because",
+    "mths": "months",
+    "yrly": "yearly",
+    "mnthly": "monthly",
+}
 
 
 def _edits_within_one(word: str, target: str) -> bool:
@@ -84,9 +100,13 @@ def _edits_within_one(word: str, target: str) -> bool:
 
 
 def _correct(word: str) -> str:
+    if word in _SHORTHAND:
+        return _SHORTHAND[word]
     if len(word) < 4 or word in VOCABULARY or word in _KEEP:
         return word
     for target in VOCABULARY:
+        if target.startswith(word) or word.startswith(target):  # an inflection, not a typo
+            continue
         if abs(len(target) - len(word)) <= 1 and _edits_within_one(word, target):
             return target
     return word
@@ -144,10 +164,12 @@ class Prepared:
         return 0, len(self.low)
 
 
+# A full stop after a common abbreviation ("Rs. 500", "e.g.", "incl.") does not end a sentence.
+_STOP = r"(?<!\brs)(?<!\bno)(?<!\bvs)(?<!\bincl)(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bp\.a)(?<!\bp\.m)(?<!\bapprox)(?<!\betc)[.!?](?=\s|$)"
 _CLAUSE_BREAK = re.compile(
-    r"(?:[.!?](?=\s|$)|[;\n|•·]|,(?!\d{3})|\s\+\s?|\s(?:and|plus|with|but|while|whereas)\s|\s-\s|\(|\))"
+    rf"(?:{_STOP}|[;\n|•·]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|plus|with|but|while|whereas)\s|\s[-/]\s|\(|\))"
 )
-_SENTENCE_BREAK = re.compile(r"(?:[.!?](?=\s|$)|\n|;)")
+_SENTENCE_BREAK = re.compile(rf"(?:{_STOP}|\n|;)")
 
 
 def prepare(text: str) -> Prepared:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack._parsing import (
@@ -197,7 +198,10 @@ class SlackHandlers:
         bot_user_id, bot_id = context.bot_user_id, context.bot_id
         messages = [event]
         if event.get("thread_ts"):
-            messages = await _thread_messages(client, conv.channel, thread_ts)
+            try:
+                messages = await _thread_messages(client, conv.channel, thread_ts)
+            except SlackApiError as error:
+                logger.warning("Could not read thread: %s", error.response.get("error"))
         if bot_has_replied(messages, bot_user_id=bot_user_id, bot_id=bot_id):
             text = strip_mentions_of(unescape(str(event.get("text") or "")), bot_user_id)
             reply = await _guarded(self._service.message(conv, text, event_id=event_id))

@@ -301,7 +301,7 @@ def _fallback(text: str) -> str:
 
 def _message(
     fallback: str,
-    body: list[Block],
+    body: Sequence[Block],
     *,
     notes: Sequence[str] = (),
     footer: Sequence[Block] = (),
@@ -314,7 +314,7 @@ def _message(
     room = MAX_BLOCKS - len(tail)
     if len(body) > room:
         hidden = len(body) - (room - 1)
-        body = body[: room - 1]
+        body = list(body[: room - 1])
         trimmed = f"_Trimmed to fit one Slack message: {hidden} more part(s) not shown._"
         body.append(ContextBlock(elements=[MarkdownTextObject(text=trimmed)]))
     return SlackMessage(text=fallback, blocks=[*body, *tail])

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 SCRIPT_LOCATION = Path(__file__).parent
@@ -29,3 +30,8 @@ def upgrade_to_head(connection: Connection) -> str | None:
 
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision shipped in this package."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -55,17 +55,32 @@ async def test_a_case_round_trips(storage: SqlStorage) -> None:
     assert await storage.get_case("nope") is None
 
 
-async def test_optimistic_concurrency_refuses_a_stale_version(storage: SqlStorage) -> None:
+async def test_update_case_appends_answers_and_bumps_the_version(storage: SqlStorage) -> None:
     case = make_case("c1", conv())
     await storage.create_case(case)
     answer = Answer(question_id="use", value="work_only", at=T0, user="U1")
-    updated = case.model_copy(update={"version": 2})
-    assert await storage.save_refinement(updated, [answer], expected_version=1)
-    assert not await storage.save_refinement(updated, [answer], expected_version=1)
+    signals = case.signals.model_copy(update={"use": Found(value="work_only", phrase="work only")})
+    stored = await storage.update_case("c1", lambda c: (c.model_copy(update={"signals": signals}), [answer]))
     loaded = await storage.get_case("c1")
-    assert loaded is not None
-    assert loaded.version == 2
+    assert loaded == stored
+    assert loaded is not None and loaded.version == 2
     assert loaded.answers == [answer]
+    assert loaded.signals == signals
+    assert await storage.update_case("missing", lambda c: (c, [answer])) is None
+
+
+async def test_a_change_that_raises_stores_nothing(storage: SqlStorage) -> None:
+    await storage.create_case(make_case("c1", conv()))
+
+    def refuse(case: Case) -> tuple[Case, list[Answer]]:
+        raise LookupError("no")
+
+    try:
+        await storage.update_case("c1", refuse)
+    except LookupError:
+        pass
+    loaded = await storage.get_case("c1")
+    assert loaded is not None and loaded.version == 1 and loaded.answers == []
 
 
 async def test_open_case_is_the_newest_in_the_conversation(storage: SqlStorage) -> None:
@@ -159,13 +174,11 @@ async def test_forget_leaves_no_row_with_the_user_id_or_text(storage: SqlStorage
     # my answer on somebody else's case in another workspace
     theirs = await service.check(conv(user="UOTHER", workspace="T2"), "$100/month API budget")
     assert theirs.case_id is not None
-    await storage.save_refinement(
-        (await storage.get_case(theirs.case_id)).model_copy(  # type: ignore[union-attr]
-            update={"signals": Signals(has_allowance=True, use=Found(value="work_only", phrase="ZZTOPSECRET"))}
-        ),
-        [Answer(question_id="use", value="work_only", text="ZZTOPSECRET", phrase="ZZTOPSECRET", at=T0, user="UFORGET")],
-        expected_version=1,
+    leaked = Signals(has_allowance=True, use=Found(value="work_only", phrase="ZZTOPSECRET"))
+    typed = Answer(
+        question_id="use", value="work_only", text="ZZTOPSECRET", phrase="ZZTOPSECRET", at=T0, user="UFORGET"
     )
+    await storage.update_case(theirs.case_id, lambda c: (c.model_copy(update={"signals": leaked}), [typed]))
     reply = await service.forget(me)
     assert reply.kind == "forgotten"
     assert "erased 5 items" in reply.text  # case, its answer, settings, rate count, answer elsewhere

@@ -178,7 +178,7 @@ def test_free_text_work_only_turns_the_verdict() -> None:
 
 
 def test_a_message_with_its_own_amount_starts_a_new_case() -> None:
-    signals = extract_signals("actually it's $300 a month, work only")
+    signals = extract_signals("actually the AI budget is $300 a month, work only")
     assert starts_new_case(signals)
     assert not reads_as_answer(signals)
 

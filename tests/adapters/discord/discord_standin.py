@@ -316,6 +316,7 @@ class StandIn:
     #: a status code to answer channel message posts with (e.g. 403 for a missing permission).
     channel_post_status: dict[str, int] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _sequences: dict[int, int] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     port: int = 0
@@ -349,25 +350,25 @@ class StandIn:
             self._changed.notify_all()
 
     async def wait_for(
-        self, predicate: Callable[[Call], bool], *, timeout: float = 10.0, count: int = 1
+        self, predicate: Callable[[Call], bool], *, seconds: float = 10.0, count: int = 1
     ) -> list[Call]:
-        """The first `count` recorded calls matching `predicate`, waiting up to `timeout`."""
+        """The first `count` recorded calls matching `predicate`, waiting up to `seconds`."""
 
         def matching() -> list[Call]:
             return [call for call in self.calls if predicate(call)]
 
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: len(matching()) >= count)
         return matching()[:count]
 
-    async def wait_connected(self, *, timeout: float = 10.0) -> None:
-        async with asyncio.timeout(timeout), self._changed:
+    async def wait_connected(self, *, seconds: float = 10.0) -> None:
+        async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: bool(self._sockets))
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a DISPATCH event to every connected client."""
         for socket in list(self._sockets):
-            sequence = socket["sequence"] = socket["sequence"] + 1
+            sequence = self._sequences[id(socket)] = self._sequences.get(id(socket), 0) + 1
             await socket.send_str(json.dumps({"op": 0, "t": event, "s": sequence, "d": data}))
 
     async def interact(self, payload: dict[str, Any]) -> None:
@@ -383,7 +384,6 @@ class StandIn:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        socket["sequence"] = 0
         await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
         try:
             async for frame in socket:
@@ -496,7 +496,9 @@ class StandIn:
             return 204, None
         if len(parts) == 4:
             found = [m for m in stored if m["id"] == parts[3]]
-            return (200, found[0]) if found else (404, {"message": "Unknown Message", "code": 10008})
+            return (
+                (200, found[0]) if found else (404, {"message": "Unknown Message", "code": 10008})
+            )
         before = call.query.get("before")
         limit = int(call.query.get("limit", "50"))
         older = [m for m in stored if before is None or int(m["id"]) < int(before)]
@@ -515,7 +517,9 @@ class StandIn:
     # --- helpers for assertions ---------------------------------------------------------------
 
     def posts(self, prefix: str) -> list[Call]:
-        return [call for call in self.calls if call.method == "POST" and call.path.startswith(prefix)]
+        return [
+            call for call in self.calls if call.method == "POST" and call.path.startswith(prefix)
+        ]
 
 
 def application() -> dict[str, Any]:

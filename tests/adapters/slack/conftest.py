@@ -1,4 +1,4 @@
-"""Fixtures: the Slack stand-in, the real Bolt app wired to the real service, a signed HTTP client."""
+"""Fixtures: the Slack stand-in, the real Bolt app on the real service, a signed client."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ class Slack:
     app: AsyncApp
     send_raw: Send
 
-    async def send(self, body: str, *, content_type: str, extra: dict[str, str] | None = None) -> Response:
+    async def send(
+        self, body: str, *, content_type: str, extra: dict[str, str] | None = None
+    ) -> Response:
         headers = {"Content-Type": content_type, **sign(SIGNING_SECRET, body), **(extra or {})}
         return await self.send_raw(body, headers)
 
@@ -48,10 +50,16 @@ class Slack:
         return await self.send(body, content_type="application/x-www-form-urlencoded")
 
     async def interact(self, payload: dict[str, Any]) -> Response:
-        return await self.send(interaction_body(payload), content_type="application/x-www-form-urlencoded")
+        return await self.send(
+            interaction_body(payload), content_type="application/x-www-form-urlencoded"
+        )
 
     async def event(self, body: str, *, retry_num: int | None = None) -> Response:
-        extra = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"} if retry_num else {}
+        extra = (
+            {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry_num
+            else {}
+        )
         return await self.send(body, content_type="application/json", extra=extra)
 
 

@@ -83,18 +83,18 @@ class SlackStandIn:
     def of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Poll until `count` calls of `method` arrived; fail with what did arrive otherwise."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while len(self.of(method)) < count:
             if time.monotonic() > deadline:
                 seen = [call.method for call in self.calls]
-                raise AssertionError(f"expected {count} x {method} within {timeout}s; saw {seen}")
+                raise AssertionError(f"expected {count} x {method} within {within}s; saw {seen}")
             await asyncio.sleep(0.01)
         return self.of(method)
 
-    async def wait_for_socket_acks(self, count: int = 1, timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for_socket_acks(self, count: int = 1, within: float = 5.0) -> None:
+        deadline = time.monotonic() + within
         while len(self.socket_acks) < count:
             if time.monotonic() > deadline:
                 raise AssertionError(f"expected {count} socket acks; got {self.socket_acks}")
@@ -109,7 +109,9 @@ class SlackStandIn:
         pending = self.failures.get(method)
         if pending:
             status, headers = pending.pop(0)
-            return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=status, headers=headers
+            )
         return web.json_response(self._answer(method, data))
 
     def _answer(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -242,7 +244,9 @@ def block_action_payload(
     return payload
 
 
-def message_shortcut_payload(text: str, *, response_url: str, user: str = "U0USER01") -> dict[str, Any]:
+def message_shortcut_payload(
+    text: str, *, response_url: str, user: str = "U0USER01"
+) -> dict[str, Any]:
     return {
         "type": "message_action",
         "callback_id": "perkcheck_check_message",
@@ -269,7 +273,12 @@ def event_body(event: dict[str, Any], *, event_id: str) -> str:
             "event_id": event_id,
             "event_time": 1700000000,
             "authorizations": [
-                {"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True, "is_enterprise_install": False}
+                {
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
             ],
         }
     )

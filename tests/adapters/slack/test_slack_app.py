@@ -1,4 +1,4 @@
-"""The real Bolt app on the real service, driven with signed requests over HTTP and async_dispatch."""
+"""The real Bolt app on the real service, driven by signed requests (HTTP and async_dispatch)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ async def _only_case(storage: SqlStorage, user: str = "U0USER01") -> Any:
 # --- /perkcheck ---------------------------------------------------------------------------------
 
 
-async def test_slash_command_acks_privately_with_the_verdict(slack: Slack, storage: SqlStorage) -> None:
+async def test_slash_command_acks_privately_with_the_verdict(
+    slack: Slack, storage: SqlStorage
+) -> None:
     started = time.perf_counter()
     response = await slack.command(OFFER)
     elapsed = time.perf_counter() - started
@@ -117,7 +119,7 @@ async def test_slow_storage_acks_at_once_then_answers_by_response_url(
     assert response.status == 200
     assert 1.0 < elapsed < 2.0, f"acked after {elapsed:.2f}s: within the budget, before storage"
     assert "Checking" in response.body
-    posted = await slack_api.wait_for("response_url", timeout=5)
+    posted = await slack_api.wait_for("response_url", within=5)
     assert posted[0].data["response_type"] == "ephemeral"
     assert classify(OFFER).label in _blocks_text(posted[0].data)
 
@@ -132,7 +134,9 @@ async def test_answer_button_updates_the_private_message_in_place(
     case = await _only_case(storage)
 
     payload = block_action_payload(
-        answer_action_id("expiry", "rolls_over"), case.id, response_url=slack.api.response_url("click")
+        answer_action_id("expiry", "rolls_over"),
+        case.id,
+        response_url=slack.api.response_url("click"),
     )
     response = await slack.interact(payload)
     assert response.status == 200
@@ -174,7 +178,9 @@ async def test_share_in_channel_posts_publicly_and_removes_the_private_copy(
 ) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
-    payload = block_action_payload("perkcheck.share", case.id, response_url=slack.api.response_url("s"))
+    payload = block_action_payload(
+        "perkcheck.share", case.id, response_url=slack.api.response_url("s")
+    )
     await slack.interact(payload)
 
     posted = await slack.api.wait_for("response_url", count=2)
@@ -235,7 +241,11 @@ def _mention(text: str, *, ts: str, thread_ts: str | None) -> dict[str, Any]:
 async def test_mention_in_a_thread_reads_it_and_answers_in_the_thread(
     slack: Slack, storage: SqlStorage
 ) -> None:
-    parent = {"user": "U0OTHER1", "text": "Offer: $185k base, 10% bonus &amp; $500/month AI", "ts": "100.1"}
+    parent = {
+        "user": "U0OTHER1",
+        "text": "Offer: $185k base, 10% bonus &amp; $500/month AI",
+        "ts": "100.1",
+    }
     bot_earlier = {"user": BOT_USER_ID, "bot_id": BOT_ID, "text": "ignored bot text", "ts": "100.2"}
     reply = {"user": "U0OTHER2", "text": "the credits are work-only", "ts": "100.3"}
     mention = _mention(f"<@{BOT_USER_ID}> is this pay?", ts="100.4", thread_ts="100.1")
@@ -250,7 +260,10 @@ async def test_mention_in_a_thread_reads_it_and_answers_in_the_thread(
     assert (replies_call["channel"], replies_call["ts"]) == ("C0CHAN01", "100.1")
     case = await _only_case(storage)
     assert case.thread == "100.1"
-    assert case.text == "Offer: $185k base, 10% bonus & $500/month AI\nthe credits are work-only\nis this pay?"
+    assert (
+        case.text
+        == "Offer: $185k base, 10% bonus & $500/month AI\nthe credits are work-only\nis this pay?"
+    )
     assert bot_earlier["text"] not in case.text
     assert case.verdict.label in _blocks_text(posted)
 
@@ -308,7 +321,9 @@ def _dm(text: str, ts: str) -> dict[str, Any]:
 
 
 async def test_dm_check_then_answer_refines_the_case(slack: Slack, storage: SqlStorage) -> None:
-    await slack.event(event_body(_dm("We get $500/month in API credits", "400.1"), event_id="Ev030"))
+    await slack.event(
+        event_body(_dm("We get $500/month in API credits", "400.1"), event_id="Ev030")
+    )
     first = (await slack.api.wait_for("chat.postMessage"))[0].data
     assert first["channel"] == "D0DM0001"
     assert first.get("thread_ts") is None
@@ -363,7 +378,9 @@ async def test_forged_signature_and_stale_timestamp_get_401_and_post_nothing(
         response = await slack.send_raw(body, headers)
         assert response.status == 401
 
-    event = event_body(_mention(f"<@{BOT_USER_ID}> {OFFER}", ts="500.1", thread_ts=None), event_id="Ev050")
+    event = event_body(
+        _mention(f"<@{BOT_USER_ID}> {OFFER}", ts="500.1", thread_ts=None), event_id="Ev050"
+    )
     forged_event = {"Content-Type": "application/json", **sign("wrong", event)}
     assert (await slack.send_raw(event, forged_event)).status == 401
 
@@ -379,7 +396,10 @@ async def test_rate_limit_answers_politely(slack_api: Any, storage: SqlStorage) 
 
     async def command(text: str) -> dict[str, Any]:
         body = slash_command_body(text, response_url=slack_api.response_url("r"))
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SIGNING_SECRET, body)}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            **sign(SIGNING_SECRET, body),
+        }
         response = await app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
         return json.loads(response.body)  # type: ignore[no-any-return]
 

@@ -45,8 +45,12 @@ def test_quick_answer_round_trip_and_rejects_unknown() -> None:
     answer = parse_quick_answer(action)
     assert answer is not None
     assert (answer.case_id, answer.question_id, answer.value) == ("case1", "expiry", "rolls_over")
-    assert parse_quick_answer({"action_id": answer_action_id("expiry", "bogus"), "value": "c"}) is None
-    assert parse_quick_answer({"action_id": answer_action_id("use", "work_only"), "value": ""}) is None
+    assert (
+        parse_quick_answer({"action_id": answer_action_id("expiry", "bogus"), "value": "c"}) is None
+    )
+    assert (
+        parse_quick_answer({"action_id": answer_action_id("use", "work_only"), "value": ""}) is None
+    )
     assert parse_quick_answer({"action_id": "perkcheck.share", "value": "c"}) is None
 
 
@@ -67,7 +71,12 @@ def test_conversations_from_payloads() -> None:
             "message": {"thread_ts": "1.0"},
         }
     )
-    assert (action.workspace, action.channel, action.user, action.thread) == ("T1", "C2", "U2", "1.0")
+    assert (action.workspace, action.channel, action.user, action.thread) == (
+        "T1",
+        "C2",
+        "U2",
+        "1.0",
+    )
 
 
 def test_thread_text_skips_the_bot_and_strips_its_mention() -> None:

@@ -1,0 +1,157 @@
+"""The `perkcheck` command: check offers from a terminal, chat, migrate, serve.
+
+`perkcheck check` imports only `core`: no Slack, Discord or database stacks, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from core import __version__
+from core.classifier import MAX_INPUT_CHARS, InputTooLong, classify
+from core.models import Verdict
+
+_COLOURS = {"operating_cost": "\033[33m", "perk": "\033[32m", "mixed": "\033[36m", "unclear": "\033[35m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+_EPILOG = """\
+examples:
+  perkcheck check '$500/month API budget, work-only'
+  perkcheck check --json '$185k base, 10% bonus, $15,000/yr AI token credits'
+  echo '{"text": "€100/mo AI stipend, use it for anything"}' | perkcheck check --jsonl
+  perkcheck chat        # a DM-style conversation that remembers your answers
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perkcheck",
+        description="Is the AI token allowance in a job offer pay, or an operating cost dressed up as pay?",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"perkcheck {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="give the verdict on an offer text")
+    check.add_argument("text", nargs="*", help="the offer text (quote it); read from stdin when absent")
+    mode = check.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the verdict object as one line of JSON")
+    mode.add_argument(
+        "--jsonl", action="store_true", help='read {"text": ...} lines from stdin, write one JSON result per line'
+    )
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    commands.add_parser("chat", help="talk to the bot in this terminal (the local console)", add_help=False)
+    commands.add_parser("migrate", help="apply database migrations", add_help=False)
+    commands.add_parser("serve", help="run the bot on every configured platform", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in ("chat", "migrate", "serve"):
+        return _runtime(args_list[0], args_list[1:])
+    args = _parser().parse_args(args_list)
+    if args.command is None:
+        _parser().print_help()
+        return 0
+    if args.jsonl:
+        return check_jsonl(sys.stdin, sys.stdout)
+    text = " ".join(args.text) if args.text else sys.stdin.read()
+    return check_one(text, as_json=args.json, colour=_use_colour(args.color, sys.stdout), out=sys.stdout)
+
+
+def _runtime(command: str, argv: list[str]) -> int:
+    from bot import bootstrap  # the database and platform stacks load only here
+
+    entry = {"chat": bootstrap.console_main, "migrate": bootstrap.migrate_main, "serve": bootstrap.serve_main}
+    return entry[command](argv)
+
+
+def _use_colour(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def check_one(text: str, *, as_json: bool, colour: bool, out: TextIO) -> int:
+    try:
+        verdict = classify(text)
+    except InputTooLong as error:
+        if as_json:
+            print(json.dumps({"error": str(error)}), file=out)
+        print(f"perkcheck: {error}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(verdict.to_json_dict(), ensure_ascii=False), file=out)
+    else:
+        print(render_terminal(verdict, colour=colour), file=out)
+    return 0
+
+
+def check_jsonl(source: TextIO, out: TextIO) -> int:
+    """One result line per input line, in order; a bad line yields {"error": ...} and the rest still run."""
+    for number, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        result: dict[str, object]
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            result = {"error": f"line {number} is not JSON"}
+        else:
+            text = item.get("text") if isinstance(item, dict) else None
+            if not isinstance(text, str):
+                result = {"error": f'line {number} is not an object with a string field "text"'}
+            elif len(text) > MAX_INPUT_CHARS:
+                result = {"error": f"line {number}: text is {len(text):,} characters; the limit is {MAX_INPUT_CHARS:,}"}
+            else:
+                result = classify(text).to_json_dict()
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+    return 0
+
+
+def render_terminal(verdict: Verdict, *, colour: bool) -> str:
+    """The verdict for a person reading a terminal."""
+
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    lines = [paint(_BOLD + _COLOURS[verdict.verdict], verdict.label.upper()) + "  " + verdict.headline]
+    allowance = verdict.allowance
+    if allowance.annual_amount is not None:
+        from core.rules import money_text
+
+        lines.append(f"Per year: {money_text(allowance.annual_amount, allowance.currency)}")
+    if verdict.offer is not None:
+        from core.rules import money_text
+
+        offer = verdict.offer
+        lines.append(
+            f"Package: headline {money_text(offer.headline_total_annual, offer.currency)}/yr,"
+            f" real pay {money_text(offer.real_total_annual, offer.currency)}/yr"
+        )
+        for component in offer.components:
+            amount = "no annual figure" if component.annual_amount is None else money_text(
+                component.annual_amount, offer.currency
+            )
+            mark = "pay" if component.counts_as_pay else "not pay"
+            lines.append(f"  - {component.label}: {amount} ({mark})")
+    if verdict.reasons:
+        lines.append(paint(_BOLD, "Why:"))
+        lines.extend(f"  • {reason}" for reason in verdict.reasons)
+    if verdict.questions:
+        lines.append(paint(_BOLD, "Ask the employer:"))
+        lines.extend(f"  ? {question.text}" for question in verdict.questions)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
