@@ -55,8 +55,11 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         handler.setFormatter(JsonLogFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name("perkcheck")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    for previous in [h for h in root.handlers if h.get_name() == "perkcheck"]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
     root.setLevel(settings.log_level)
     for noisy in ("aiosqlite", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
@@ -79,14 +82,18 @@ async def open_storage(settings: Settings) -> SqlStorage:
     try:
         await storage.migrate()
     except Exception:
-        log.exception("database unavailable at start-up; verdicts still work, history is off for now")
+        log.exception(
+            "database unavailable at start-up; verdicts still work, history is off for now"
+        )
     return storage
 
 
 def build_service(settings: Settings, storage: SqlStorage) -> ConversationService:
     from core.service import ConversationService
 
-    return ConversationService(storage, rate_limit_per_minute=settings.perkcheck_rate_limit_per_minute)
+    return ConversationService(
+        storage, rate_limit_per_minute=settings.perkcheck_rate_limit_per_minute
+    )
 
 
 async def purge_once(service: ConversationService, settings: Settings) -> None:
@@ -103,11 +110,13 @@ async def purge_once(service: ConversationService, settings: Settings) -> None:
     )
 
 
-async def purge_daily(service: ConversationService, settings: Settings) -> None:
-    """Run the retention purge now and then once a day, until cancelled."""
+async def purge_daily(
+    service: ConversationService, settings: Settings, interval: float = PURGE_INTERVAL_SECONDS
+) -> None:
+    """Run the retention purge now and then every `interval` seconds (a day), until cancelled."""
     while True:
         await purge_once(service, settings)
-        await asyncio.sleep(PURGE_INTERVAL_SECONDS)
+        await asyncio.sleep(interval)
 
 
 # --- perkcheck chat ----------------------------------------------------------------------
@@ -116,7 +125,9 @@ async def purge_daily(service: ConversationService, settings: Settings) -> None:
 def console_main(argv: list[str]) -> int:
     """`perkcheck chat`: a DM-style conversation in the terminal (stdin may be a pipe)."""
     parser = argparse.ArgumentParser(prog="perkcheck chat", description=console_main.__doc__)
-    parser.add_argument("--user", default=None, help="whose conversation this is (default: your login)")
+    parser.add_argument(
+        "--user", default=None, help="whose conversation this is (default: your login)"
+    )
     args = parser.parse_args(argv)
     settings = load_settings()
     if settings is None:
@@ -125,7 +136,9 @@ def console_main(argv: list[str]) -> int:
     return asyncio.run(_console(settings, args.user or _login_name()))
 
 
-async def _console(settings: Settings, user: str, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+async def _console(
+    settings: Settings, user: str, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     from adapters.console import ConsoleApp
 
     storage = await open_storage(settings)

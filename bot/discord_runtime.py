@@ -36,6 +36,10 @@ async def run_discord(settings: Settings, service: ConversationService, storage:
     """Connect to Discord and serve until cancelled; stop with a clear message on setup errors."""
     if settings.discord_token is None:
         raise SystemExit("DISCORD_TOKEN is not set.")
+    if settings.discord_shard_ids and settings.discord_shard_count is None:
+        raise SystemExit(
+            "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number of shards)."
+        )
     client = PerkcheckDiscord(service, storage, discord_options(settings))
     try:
         await client.start(settings.discord_token.get_secret_value())

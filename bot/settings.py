@@ -30,7 +30,9 @@ def normalise_database_url(url: str) -> str:
 
 def default_database_url() -> str:
     """A SQLite file under the user's data directory (created on first use)."""
-    return f"sqlite+aiosqlite:///{Path(user_data_dir('perkcheck', appauthor=False)) / 'perkcheck.db'}"
+    return (
+        f"sqlite+aiosqlite:///{Path(user_data_dir('perkcheck', appauthor=False)) / 'perkcheck.db'}"
+    )
 
 
 class SettingsError(ValueError):
@@ -38,12 +40,13 @@ class SettingsError(ValueError):
 
 
 class Settings(BaseSettings):
-    """The bot's configuration. Build it with `Settings.load()` to get errors that name the setting."""
+    """The bot's configuration; `Settings.load()` gives errors that name the setting."""
 
     model_config = SettingsConfigDict(
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        env_ignore_empty=True,  # `SLACK_BOT_TOKEN=` in .env means "not set"
         case_sensitive=False,
         frozen=True,
     )
@@ -94,24 +97,10 @@ class Settings(BaseSettings):
     @classmethod
     def _case_insensitive(cls, value: object, info: Any) -> object:
         if isinstance(value, str):
-            return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
+            return (
+                value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
+            )
         return value
-
-    @field_validator(
-        "slack_bot_token",
-        "slack_app_token",
-        "slack_signing_secret",
-        "slack_api_url",
-        "discord_token",
-        "discord_guild_id",
-        "discord_api_url",
-        "discord_gateway_url",
-        "discord_shard_count",
-        mode="before",
-    )
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("discord_shard_ids", mode="before")
     @classmethod

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -23,16 +25,22 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import register_handlers
+from adapters.slack.handlers import SlackHandlers
 from bot.settings import Settings
+from bot.storage import SqlStorage
 from core.service import ConversationService
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+SHUTDOWN_DRAIN_SECONDS = 10.0
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 2
 
 logger = logging.getLogger(__name__)
+
+ReadinessProbe = Callable[[], Awaitable[bool]]
 
 
 def build_web_client(token: str, api_url: str | None) -> AsyncWebClient:
@@ -51,12 +59,20 @@ def build_web_client(token: str, api_url: str | None) -> AsyncWebClient:
     )
 
 
+@dataclass(frozen=True)
+class SlackBot:
+    """The Bolt app with perkcheck's listeners, and those listeners (to drain at shutdown)."""
+
+    app: AsyncApp
+    listeners: SlackHandlers
+
+
 def build_bolt_app(
     service: ConversationService,
     *,
     client: AsyncWebClient,
     signing_secret: str | None,
-) -> AsyncApp:
+) -> SlackBot:
     """The Bolt app with perkcheck's listeners; requests are verified when a secret is given."""
     app = AsyncApp(
         client=client,
@@ -64,12 +80,12 @@ def build_bolt_app(
         request_verification_enabled=bool(signing_secret),
         process_before_response=False,
     )
-    register_handlers(app, service)
-    return app
+    return SlackBot(app=app, listeners=register_handlers(app, service))
 
 
-def build_web_app(bolt_app: AsyncApp) -> web.Application:
-    """The HTTP-mode server: Slack's requests at /slack/events, liveness at GET /healthz."""
+def build_web_app(bolt_app: AsyncApp, ready: ReadinessProbe | None = None) -> web.Application:
+    """The HTTP-mode server: Slack's requests at /slack/events, GET /healthz (process up) and
+    GET /readyz (200 when `ready()` says the database answers, else 503)."""
 
     async def slack_events(request: web.Request) -> web.Response:
         bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
@@ -78,9 +94,26 @@ def build_web_app(bolt_app: AsyncApp) -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
 
+    async def readyz(_request: web.Request) -> web.Response:
+        if ready is None or await ready():
+            return web.json_response({"status": "ready"})
+        return web.json_response({"status": "database unavailable"}, status=503)
+
     web_app = web.Application()
-    web_app.add_routes([web.post(EVENTS_PATH, slack_events), web.get(HEALTH_PATH, healthz)])
+    web_app.add_routes(
+        [
+            web.post(EVENTS_PATH, slack_events),
+            web.get(HEALTH_PATH, healthz),
+            web.get(READY_PATH, readyz),
+        ]
+    )
     return web_app
+
+
+def database_probe(service: ConversationService) -> ReadinessProbe | None:
+    """A readiness probe pinging the service's database, when its storage can be pinged."""
+    storage = service.storage
+    return storage.ping if isinstance(storage, SqlStorage) else None
 
 
 async def run_slack(settings: Settings, service: ConversationService) -> None:
@@ -90,36 +123,37 @@ async def run_slack(settings: Settings, service: ConversationService) -> None:
     client = build_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
     app_token = settings.slack_app_token
     signing_secret = settings.slack_signing_secret
-    if app_token is not None:
-        secret = signing_secret.get_secret_value() if signing_secret is not None else None
-        await run_socket_mode(
-            build_bolt_app(service, client=client, signing_secret=secret), app_token
-        )
-        return
-    if signing_secret is None:
+    if app_token is None and signing_secret is None:
         raise ValueError(
             "SLACK_SIGNING_SECRET is required for Slack HTTP mode (or set SLACK_APP_TOKEN)"
         )
-    bolt_app = build_bolt_app(
-        service, client=client, signing_secret=signing_secret.get_secret_value()
-    )
-    await run_http_mode(bolt_app, port=settings.port)
+    secret = signing_secret.get_secret_value() if signing_secret is not None else None
+    bot = build_bolt_app(service, client=client, signing_secret=secret)
+    if app_token is not None:
+        await run_socket_mode(bot, app_token)
+    else:
+        await run_http_mode(bot, port=settings.port, ready=database_probe(service))
 
 
-async def run_socket_mode(bolt_app: AsyncApp, app_token: SecretStr) -> None:
-    """Hold a Socket Mode connection until cancelled, then close it."""
-    handler = AsyncSocketModeHandler(bolt_app, app_token=app_token.get_secret_value())
+async def run_socket_mode(bot: SlackBot, app_token: SecretStr) -> None:
+    """Hold a Socket Mode connection until cancelled; then close it and drain running work."""
+    handler = AsyncSocketModeHandler(bot.app, app_token=app_token.get_secret_value())
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
         logger.info("Slack Socket Mode connected")
         await asyncio.Event().wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
+        await bot.listeners.drain(SHUTDOWN_DRAIN_SECONDS)
 
 
-async def run_http_mode(bolt_app: AsyncApp, *, port: int, host: str = "0.0.0.0") -> None:
-    """Serve /slack/events and /healthz on `port` until cancelled; then finish what is in flight."""
-    runner = web.AppRunner(build_web_app(bolt_app), access_log=None)
+async def run_http_mode(
+    bot: SlackBot, *, port: int, host: str = "0.0.0.0", ready: ReadinessProbe | None = None
+) -> None:
+    """Serve HTTP mode on `port` until cancelled; then finish in-flight requests and work."""
+    runner = web.AppRunner(
+        build_web_app(bot.app, ready), access_log=None, shutdown_timeout=SHUTDOWN_DRAIN_SECONDS
+    )
     await runner.setup()
     try:
         site = web.TCPSite(runner, host=host, port=port)
@@ -128,3 +162,4 @@ async def run_http_mode(bolt_app: AsyncApp, *, port: int, host: str = "0.0.0.0")
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        await bot.listeners.drain(SHUTDOWN_DRAIN_SECONDS)

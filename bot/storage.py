@@ -79,7 +79,9 @@ answers = sa.Table(
     "answers",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
+    ),
     sa.Column("user_id", sa.String(128), nullable=True),
     sa.Column("question_id", sa.String(32), nullable=False),
     sa.Column("value", sa.String(64), nullable=False),
@@ -137,7 +139,7 @@ class SqlStorage:
         self.url = normalise_database_url(url)
         parsed = make_url(self.url)
         self.dialect = parsed.get_backend_name()
-        self._schema = schema
+        self.schema = schema  # PostgreSQL search path (tests isolate themselves with it)
         self._migrated = False
         self._migrate_lock = asyncio.Lock()
         # hide_parameters: offer text must never reach logs or error messages via bound values
@@ -151,9 +153,13 @@ class SqlStorage:
             connect_args: dict[str, Any] = {"timeout": 5, "command_timeout": 30}
             if schema:
                 connect_args["server_settings"] = {"search_path": schema}
-            kwargs.update(connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            kwargs.update(
+                connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=20
+            )
         else:
-            raise ValueError(f"unsupported database {self.dialect!r}: use sqlite+aiosqlite or postgresql+asyncpg")
+            raise ValueError(
+                f"unsupported database {self.dialect!r}: use sqlite+aiosqlite or postgresql+asyncpg"
+            )
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -168,9 +174,17 @@ class SqlStorage:
         from bot.migrations.runner import current_revision, head_revision, upgrade_to_head
 
         async with self._migrate_lock:
+            async with self.engine.connect() as conn:  # usually up to date: no lock needed
+                revision = await conn.run_sync(current_revision)
+            if revision == head_revision():
+                self._migrated = True
+                return revision
             async with self.engine.begin() as conn:
+                # one migrator at a time, across processes
                 if self.dialect == "postgresql":
                     await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7314201)"))
+                else:
+                    await conn.exec_driver_sql("BEGIN IMMEDIATE")
                 revision = await conn.run_sync(current_revision)
                 if revision != head_revision():
                     revision = await conn.run_sync(upgrade_to_head)
@@ -195,7 +209,9 @@ class SqlStorage:
         async with self.engine.begin() as conn:
             await conn.execute(cases.insert().values(**_case_row(case)))
             if case.answers:
-                await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in case.answers])
+                await conn.execute(
+                    answers.insert(), [_answer_row(case.id, a) for a in case.answers]
+                )
 
     async def get_case(self, case_id: str) -> Case | None:
         await self._ready()
@@ -233,7 +249,9 @@ class SqlStorage:
         await self._ready()
         async with self.engine.begin() as conn:
             if self.dialect == "sqlite":
-                await conn.execute(cases.update().where(cases.c.id == case_id).values(version=cases.c.version))
+                await conn.execute(
+                    cases.update().where(cases.c.id == case_id).values(version=cases.c.version)
+                )
                 query = cases.select().where(cases.c.id == case_id)
             else:
                 query = cases.select().where(cases.c.id == case_id).with_for_update()
@@ -274,7 +292,9 @@ class SqlStorage:
             )
             await conn.execute(answers.delete().where(answers.c.case_id == case.id))
             if case.answers:
-                await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in case.answers])
+                await conn.execute(
+                    answers.insert(), [_answer_row(case.id, a) for a in case.answers]
+                )
 
     async def close_cases(self, conv: Conversation) -> int:
         await self._ready()
@@ -296,7 +316,11 @@ class SqlStorage:
         await self._ready()
         query = (
             cases.select()
-            .where(cases.c.platform == platform, cases.c.workspace == workspace, cases.c.user_id == user)
+            .where(
+                cases.c.platform == platform,
+                cases.c.workspace == workspace,
+                cases.c.user_id == user,
+            )
             .order_by(cases.c.created_at.desc(), cases.c.id.desc())
             .limit(limit)
         )
@@ -327,31 +351,44 @@ class SqlStorage:
     async def forget_user(self, platform: str, user: str) -> ForgetResult:
         await self._ready()
         async with self.engine.begin() as conn:
-            own_ids = sa.select(cases.c.id).where(cases.c.platform == platform, cases.c.user_id == user)
+            own_ids = sa.select(cases.c.id).where(
+                cases.c.platform == platform, cases.c.user_id == user
+            )
             touched = (
-                await conn.execute(
-                    sa.select(answers.c.case_id)
-                    .distinct()
-                    .where(answers.c.user_id == user, answers.c.case_id.not_in(own_ids))
-                    .join(cases, cases.c.id == answers.c.case_id)
-                    .where(cases.c.platform == platform)
+                (
+                    await conn.execute(
+                        sa.select(answers.c.case_id)
+                        .distinct()
+                        .where(answers.c.user_id == user, answers.c.case_id.not_in(own_ids))
+                        .join(cases, cases.c.id == answers.c.case_id)
+                        .where(cases.c.platform == platform)
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             deleted = 0
             # Answers on the user's own cases, and the user's answers on other people's cases.
-            deleted += (await conn.execute(answers.delete().where(answers.c.case_id.in_(own_ids)))).rowcount
+            deleted += (
+                await conn.execute(answers.delete().where(answers.c.case_id.in_(own_ids)))
+            ).rowcount
             deleted += (
                 await conn.execute(
-                    answers.delete().where(answers.c.user_id == user, answers.c.case_id.in_(list(touched)))
+                    answers.delete().where(
+                        answers.c.user_id == user, answers.c.case_id.in_(list(touched))
+                    )
                 )
             ).rowcount
             deleted += (
-                await conn.execute(cases.delete().where(cases.c.platform == platform, cases.c.user_id == user))
+                await conn.execute(
+                    cases.delete().where(cases.c.platform == platform, cases.c.user_id == user)
+                )
             ).rowcount
             deleted += (
                 await conn.execute(
                     workspace_settings.delete().where(
-                        workspace_settings.c.platform == platform, workspace_settings.c.updated_by == user
+                        workspace_settings.c.platform == platform,
+                        workspace_settings.c.updated_by == user,
                     )
                 )
             ).rowcount
@@ -371,8 +408,12 @@ class SqlStorage:
             old = sa.select(cases.c.id).where(cases.c.updated_at < cases_before)
             await conn.execute(answers.delete().where(answers.c.case_id.in_(old)))
             result = await conn.execute(cases.delete().where(cases.c.updated_at < cases_before))
-            await conn.execute(processed_events.delete().where(processed_events.c.seen_at < events_before))
-            await conn.execute(rate_limits.delete().where(rate_limits.c.window_start < events_before))
+            await conn.execute(
+                processed_events.delete().where(processed_events.c.seen_at < events_before)
+            )
+            await conn.execute(
+                rate_limits.delete().where(rate_limits.c.window_start < events_before)
+            )
             return int(result.rowcount)
 
     # --- events, rate limits, settings, meta --------------------------------------------
@@ -386,7 +427,9 @@ class SqlStorage:
 
     async def count_hit(self, scope: str, user: str, window_start: datetime) -> int:
         await self._ready()
-        insert = self._insert(rate_limits).values(scope=scope, user_id=user, window_start=window_start, hits=1)
+        insert = self._insert(rate_limits).values(
+            scope=scope, user_id=user, window_start=window_start, hits=1
+        )
         upsert = insert.on_conflict_do_update(
             index_elements=["scope", "user_id", "window_start"],
             set_={"hits": rate_limits.c.hits + 1},
@@ -511,4 +554,3 @@ def _case_from_row(row: sa.Row[Any], case_answers: list[Answer]) -> Case:
         version=row.version,
         closed=row.closed,
     )
-

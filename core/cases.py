@@ -1,4 +1,4 @@
-"""Cases refined by answers: pure functions from (signals, answers) to a new verdict and what changed.
+"""Cases refined by answers: pure functions from signals + answers to a new verdict and the changes.
 
 A case holds the original text, the signals found in it and the answers given since. An answer is
 either structured (a question id and a contract value, as a button sends it) or free text ("they
@@ -133,7 +133,7 @@ def starts_new_case(signals: Signals) -> bool:
 
 
 def interpret(text: str, at: datetime, user: str | None = None) -> list[Answer]:
-    """Free text -> the answers it gives (possibly none). Raises InputTooLong like the classifier."""
+    """Free text -> the answers it gives (maybe none). Raises InputTooLong like the classifier."""
     return answers_from_signals(extract_signals(text), text=text, at=at, user=user)
 
 
@@ -152,16 +152,21 @@ def apply_answer(signals: Signals, answer: Answer) -> Signals:
     if answer.question_id not in ANSWERABLE:
         raise InvalidAnswer(f"unknown question {answer.question_id!r}")
     phrase = answer.phrase or value_label(answer.question_id, answer.value)
-    return signals.model_copy(
-        update={answer.question_id: Found(value=answer.value, phrase=phrase)}
-    )
+    return signals.model_copy(update={answer.question_id: Found(value=answer.value, phrase=phrase)})
 
 
 def refine(current: Case | Signals, answers: Answer | Iterable[Answer]) -> Refinement:
-    """Merge answers (in order) into a case's signals and re-decide; report each change."""
-    signals = current if isinstance(current, Signals) else current.signals
+    """Merge answers (in order) into a case's signals and re-decide; report each change.
+
+    Given a Case, changes compare with the verdict the person last saw and say whether a
+    contradicted fact came from an earlier answer or from the offer text.
+    """
     batch: Sequence[Answer] = [answers] if isinstance(answers, Answer) else list(answers)
-    verdict = decide(signals)
+    if isinstance(current, Signals):
+        signals, verdict, answered = current, decide(current), None
+    else:
+        signals, verdict = current.signals, current.verdict
+        answered = {a.question_id for a in current.answers}
     changes: list[str] = []
     for answer in batch:
         new_signals = apply_answer(signals, answer)
@@ -170,8 +175,13 @@ def refine(current: Case | Signals, answers: Answer | Iterable[Answer]) -> Refin
         if old_value == answer.value:
             continue  # already known: keep the earlier wording
         new_verdict = decide(new_signals)
-        changes.append(_change_line(answer.question_id, old_value, answer.value, verdict, new_verdict))
+        origin = None if answered is None else answer.question_id in answered
+        changes.append(
+            _change_line(answer.question_id, old_value, answer.value, verdict, new_verdict, origin)
+        )
         signals, verdict = new_signals, new_verdict
+        if answered is not None:
+            answered.add(answer.question_id)
     return Refinement(signals=signals, verdict=verdict, changes=changes)
 
 
@@ -181,12 +191,21 @@ def replay(text: str, answers: Iterable[Answer]) -> Refinement:
 
 
 def _change_line(
-    question_id: str, old: str, new: str, verdict_before: Verdict, verdict_after: Verdict
+    question_id: str,
+    old: str,
+    new: str,
+    verdict_before: Verdict,
+    verdict_after: Verdict,
+    from_answer: bool | None,
 ) -> str:
+    """One change in words; `from_answer`: did the contradicted fact come from an answer?"""
     field = FIELD_LABELS.get(question_id, question_id)
     line = f"{field}: {value_label(question_id, old)} -> {value_label(question_id, new)}"
     if old != "unknown":
-        line += " (your newer answer replaces the earlier one)"
+        if from_answer is False:
+            line += " (your answer replaces what the offer text said)"
+        else:
+            line += " (your newer answer replaces the earlier one)"
     if verdict_after.verdict != verdict_before.verdict:
         return f"{line}: verdict is now {verdict_after.label}"
     return f"{line}: verdict stays {verdict_after.label}"

@@ -142,11 +142,13 @@ _MONEY = re.compile(
 # What a bare number counts, when it is not money.
 _UNIT_AFTER = re.compile(
     r"\s?(?:m\s|million\s|k\s|thousand\s)?(?:ai\s|api\s|llm\s)?"
-    r"(?:tokens?|requests?|queries|messages?|prompts?|calls?|seats?|licen[cs]es?|hours?|hrs?|"
+    r"(?:(?:tokens?|requests?|queries|messages?|prompts?|calls?|seats?|licen[cs]es?|hours?|hrs?|"
     r"days?|weeks?|months?|years?|yrs?|gpus?|words?|options?|shares?|units?|rsus?|users?|people|"
-    r"employees?|engineers?|%|percent|x\b|times|minutes?|mins?|pages?|images?|credits?|"
-    r"points?|am\b|pm\b|:\d)"
+    r"employees?|engineers?|percent|x|times|minutes?|mins?|pages?|images?|credits?|"
+    r"points?|am|pm)\b|%|:\d)"
 )
+# "40k RSUs/yr": a yearly value of a grant, not a count of units.
+_GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per year|a year|annually|p\.?a\.?)")
 _PERIOD_SUFFIX_ONLY = re.compile(r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b)")
 
 PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -182,6 +184,8 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# How far from a sum its period may be stated, in characters.
+_WINDOW = 60
 # Periods stated loosely after the sum ("resets monthly"): used only when nothing closer says.
 _PM_AFTER = re.compile(r"\s?p\.?m\.?(?!\w)")
 
@@ -219,28 +223,26 @@ def _to_number(raw: str, currency: str | None) -> float:
     return float(raw.replace(",", ""))
 
 
+# "paid semi-monthly", "bi-weekly payroll": how often pay is paid, not the period of a sum.
+_ANY_PERIOD = re.compile(
+    r"(?<!semi-)(?<!bi-)(?<!semi)(?<!bi)(?:"
+    + "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in PERIOD_PATTERNS)
+    + ")"
+)
+
+
 def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str | None:
-    """The period stated next to the sum low[start:end], within the window [lo, hi)."""
-    after = prep.low[end:hi]
-    best: tuple[int, str] | None = None
-    for name, pattern in PERIOD_PATTERNS:
-        match = pattern.search(after)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), name)
-    if best is not None and best[0] <= 45:
-        return best[1]
-    if _PM_AFTER.match(after):
+    """The period stated next to the sum low[start:end], within the window [lo, hi): the nearest
+    one after the sum, else the nearest one before it."""
+    after = _ANY_PERIOD.search(prep.low, end, hi)
+    if after is not None and after.start() - end <= 45:
+        return after.lastgroup
+    if _PM_AFTER.match(prep.low, end, hi):
         return "month"
-    before = prep.low[lo:start]
-    best = None
-    for name, pattern in PERIOD_PATTERNS:
-        for match in pattern.finditer(before):
-            distance = len(before) - match.end()
-            if best is None or distance < best[0]:
-                best = (distance, name)
-    if best is not None and best[0] <= 45:
-        return best[1]
-    return None
+    last = None
+    for last in _ANY_PERIOD.finditer(prep.low, max(lo, start - 45), start):  # noqa: B007
+        pass
+    return last.lastgroup if last is not None else None
 
 
 def find_money(prep: Prepared) -> list[MoneyMention]:
@@ -249,7 +251,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
     low = prep.low
     default_dollar = next((code for pattern, code in _DOLLAR_HINTS if pattern.search(low)), "USD")
     found: list[MoneyMention] = []
-    for match in _MONEY.finditer(low):
+    candidates = list(_MONEY.finditer(low))
+    for position, match in enumerate(candidates):
         pre, num, mult, suf = match.group("pre"), match.group("num"), match.group("mult"), match.group("suf")
         currency = _PREFIX_CURRENCIES.get(pre or "") or _SUFFIX_CURRENCIES.get(suf or "")
         if pre == "$" and suf is None:
@@ -265,9 +268,10 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
                 continue
             if re.match(r"\s?/\s?\d", tail):  # a date or a ratio such as 24/7
                 continue
-        if currency is None and mult in ("m", "k") and _UNIT_AFTER.match(low[match.end("mult") :]):
+        grant_rate = mult is not None and _GRANT_RATE.match(tail)
+        if currency is None and mult in ("m", "k") and _UNIT_AFTER.match(low[match.end("mult") :]) and not grant_rate:
             continue
-        if currency is None and _UNIT_AFTER.match(tail) and not _PERIOD_SUFFIX_ONLY.match(tail):
+        if currency is None and _UNIT_AFTER.match(tail) and not _PERIOD_SUFFIX_ONLY.match(tail) and not grant_rate:
             continue
         if mult == "m" and re.match(r"o\b|onth|th\b", low[match.end("mult") : match.end("mult") + 4]):
             continue
@@ -284,8 +288,9 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         start = match.start() + (len(match.group()) - len(match.group().lstrip()))
         clause_lo, clause_hi = prep.sentence_at(start)
         lo = max(clause_lo, found[-1].end if found else 0)
-        next_money = _MONEY.search(low, end)
-        hi = min(clause_hi, next_money.start() if next_money else clause_hi)
+        following = candidates[position + 1].start() if position + 1 < len(candidates) else clause_hi
+        hi = min(clause_hi, following, end + _WINDOW)
+        lo = max(lo, start - _WINDOW)
         period = "year" if mult == "lpa" else _period_near(prep, start, end, lo, hi)
         phrase_end = end
         adjacent = re.match(

@@ -195,7 +195,7 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
             "Nothing says whether you can use it outside work, and that decides whether any of it is pay."
         )
 
-    if signals.top_up is not None:
+    if signals.top_up is not None and allowance.top_up != "unknown":
         phrase = quote(signals.top_up.phrase)
         if allowance.top_up == "yes":
             tail = (
@@ -207,7 +207,7 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
         else:
             reasons.append(f"A hard cap ({phrase}): if the work needs more, you may end up paying for it.")
 
-    if signals.expiry is not None:
+    if signals.expiry is not None and allowance.expiry != "unknown":
         phrase = quote(signals.expiry.phrase)
         effect = {
             "expires": "use-it-or-lose-it lowers what it is worth to you",
@@ -218,12 +218,12 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
             f"Expiry ({phrase}): {effect}; it changes how much it is worth, not which side of the line it falls on."
         )
 
-    if signals.comp_framing is not None:
+    if signals.comp_framing is not None and signals.has_allowance:
         reasons.append(
             f"Framing ({quote(signals.comp_framing.phrase)}): whatever the offer counts, only real pay should"
             " shape your idea of your pay."
         )
-    if signals.tax is not None:
+    if signals.tax is not None and signals.has_allowance:
         reasons.append(knowledge.tax_reason(signals.tax.phrase))
     if offer is not None:
         reasons.extend(_offer_reasons(signals, offer, kind))

@@ -26,7 +26,6 @@ from core.cases import (
     reads_as_answer,
     refine,
     replay,
-    starts_new_case,
     validate_answer,
 )
 from core.classifier import MAX_INPUT_CHARS, decide, extract_signals
@@ -51,6 +50,14 @@ log = logging.getLogger(__name__)
 
 NOTE_NOT_SAVED = "History could not be saved just now."
 NOTE_NOT_READ = "History could not be read just now, so this was treated as a new check."
+NO_OPEN_CASE = (
+    "That sounds like an answer, but there is no open check here to apply it to. "
+    'Paste the offer (or just the allowance) first, e.g. "$500/month API budget".'
+)
+NOTE_STILL_OPEN = (
+    "Your last check is still open: answer its questions in your own words "
+    '("work only", "it rolls over", "hard cap"), or type new to start another.'
+)
 COMMAND_WORDS = ("help", "new", "history", "forget")
 
 
@@ -114,7 +121,8 @@ class Reply(_Model):
     kind: ReplyKind
     text: str = ""  # plain words for help / history / forget / errors / info
     verdict: Verdict | None = None
-    case_id: str | None = None  # None when the case could not be stored: render no answer buttons
+    # None when nothing was stored (no allowance in the text, or storage down): no answer buttons
+    case_id: str | None = None
     changes: list[str] = Field(default_factory=list)  # what an answer changed, and why
     notes: list[str] = Field(default_factory=list)  # e.g. "History could not be saved."
     history: list[HistoryEntry] = Field(default_factory=list)
@@ -134,7 +142,7 @@ class Storage(Protocol):
         """A case with its answers in the order given, or None."""
 
     async def open_case(self, conv: Conversation) -> Case | None:
-        """The newest case not closed in this conversation (in a thread: anyone's; else the user's)."""
+        """The newest unclosed case in this conversation (a thread: anyone's; else the user's)."""
 
     async def update_case(
         self, case_id: str, change: Callable[[Case], tuple[Case, Sequence[Answer]]]
@@ -186,7 +194,7 @@ HELP_TEXT = (
     "  $500/month API budget, work-only\n"
     "  they're offering 15k a year in AI credits, use it for anything, it rolls over\n"
     "  $185k base, 10% bonus, $15,000/yr AI token credits\n"
-    "Then answer my questions in your own words (\"they said it rolls over\", \"work only\") "
+    'Then answer my questions in your own words ("they said it rolls over", "work only") '
     "and I'll update the verdict.\n"
     "Words I know: help, new (start a fresh check), history (your recent checks), "
     "forget (erase everything stored about you)."
@@ -240,7 +248,7 @@ class ConversationService:
             return gate
         signals = extract_signals(text)
         notes: list[str] = []
-        if not starts_new_case(signals) and reads_as_answer(signals):
+        if reads_as_answer(signals):
             try:
                 case = await self._storage.open_case(conv)
             except Exception:
@@ -248,7 +256,14 @@ class ConversationService:
                 case, notes = None, [NOTE_NOT_READ]
             if case is not None and case.signals.has_allowance:
                 answers = answers_from_signals(signals, text=text, at=self._clock(), user=conv.user)
-                return await self._refine(case.id, conv.user, answers, first=case)
+                return await self._refine(case.id, answers, first=case)
+            if not notes and not _worth_keeping(signals):
+                return Reply(kind="info", text=NO_OPEN_CASE, notes=notes)
+        elif not _worth_keeping(signals):
+            # small talk or a general question: answer it, and keep the open case open
+            case = await self.open_case(conv)
+            if case is not None and case.signals.has_allowance and case.verdict.questions:
+                notes = [NOTE_STILL_OPEN]
         return await self._new_case(conv, text, signals, notes=notes)
 
     async def answer(
@@ -269,7 +284,7 @@ class ConversationService:
         except InvalidAnswer:
             return Reply(kind="error", text="That answer isn't one I know; try the buttons again.")
         answer = Answer(question_id=question_id, value=value, at=self._clock(), user=user)
-        return await self._refine(case_id, user, [answer], workspace=workspace)
+        return await self._refine(case_id, [answer], workspace=workspace)
 
     async def history(self, conv: Conversation, limit: int = 10) -> Reply:
         """The user's recent cases in this workspace, newest first."""
@@ -327,6 +342,23 @@ class ConversationService:
         except Exception:
             log.exception("could not read the open case")
             return None
+
+    async def get_case(
+        self, case_id: str, *, platform: str | None = None, workspace: str | None = None
+    ) -> Case | None:
+        """A stored case by id; None if unknown, from elsewhere, or if storage is down."""
+        try:
+            case = await self._storage.get_case(case_id)
+        except Exception:
+            log.exception("could not read a case")
+            return None
+        if case is None:
+            return None
+        if (platform is not None and case.platform != platform) or (
+            workspace is not None and case.workspace != workspace
+        ):
+            return None
+        return case
 
     async def new(self, conv: Conversation) -> Reply:
         """Close the open case so the next message starts a fresh one."""
@@ -400,7 +432,9 @@ class ConversationService:
         now = self._clock()
         window = now.replace(second=0, microsecond=0)
         try:
-            count = await self._storage.count_hit(f"{conv.platform}:{conv.workspace}", conv.user, window)
+            count = await self._storage.count_hit(
+                f"{conv.platform}:{conv.workspace}", conv.user, window
+            )
         except Exception:
             log.exception("could not count a check for the rate limit; allowing it")
             return None
@@ -413,7 +447,9 @@ class ConversationService:
             )
         return None
 
-    async def _new_case(self, conv: Conversation, text: str, signals: Signals, notes: list[str]) -> Reply:
+    async def _new_case(
+        self, conv: Conversation, text: str, signals: Signals, notes: list[str]
+    ) -> Reply:
         signals = await self._with_default_currency(conv, signals)
         verdict = decide(signals)
         now = self._clock()
@@ -430,6 +466,8 @@ class ConversationService:
             created_at=now,
             updated_at=now,
         )
+        if not _worth_keeping(signals):
+            return Reply(kind="verdict", verdict=verdict, notes=notes)
         try:
             await self._storage.create_case(case)
         except Exception:
@@ -449,7 +487,6 @@ class ConversationService:
     async def _refine(
         self,
         case_id: str,
-        user: str,
         answers: list[Answer],
         *,
         first: Case | None = None,
@@ -527,6 +564,11 @@ def _updated(case: Case, outcome: Refinement, now: datetime) -> Case:
     )
 
 
+def _worth_keeping(signals: Signals) -> bool:
+    """Only texts about an allowance or pay become cases; small talk is answered, not stored."""
+    return signals.has_allowance or bool(signals.components)
+
+
 def _refusal(text: str) -> Reply | None:
     """A polite error for input the classifier must not see: empty, too long, or binary."""
     if not text or not text.strip():
@@ -542,7 +584,10 @@ def _refusal(text: str) -> Reply | None:
     return None
 
 
-_TRY = "Paste the part of the offer that mentions the AI allowance, e.g. \"$500/month API budget, work-only\"."
+_TRY = (
+    "Paste the part of the offer that mentions the AI allowance, "
+    'e.g. "$500/month API budget, work-only".'
+)
 
 
 def _looks_binary(text: str) -> bool:
@@ -550,4 +595,3 @@ def _looks_binary(text: str) -> bool:
         return True
     odd = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r") or ch == "\ufffd")
     return odd > max(2, len(text) // 10)
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
@@ -13,7 +14,10 @@ from core.text import Prepared, prepare
 Span = tuple[int, int]
 
 # "your team's experiments" are work; "if you need more for work" is about top-ups, not use.
-_WORK_OWNER = re.compile(r"\b(?:team|company|work|client|business|job|our|engineering|employer)(?:'s)?\s$")
+_WORK_OWNER = re.compile(
+    r"\b(?:team|company|work|client|business|job|our|engineering|employer|org)(?:'s)?\s"
+    r"(?:(?!or\b|and\b|nor\b|but\b|plus\b)[\w-]+\s)?$"
+)
 _NEED_MORE = re.compile(r"\b(?:need|needs|needed|require|requires|more|additional|extra)\b")
 _TOTAL_BEFORE = re.compile(
     r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
@@ -22,6 +26,10 @@ _TOTAL_BEFORE = re.compile(
 _TOTAL_AFTER = re.compile(
     r"^\s*(?:/\s?(?:yr|year)|a year|per year|annually|p\.?a\.?)?\s*(?:in )?"
     r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|tc\b|ctc\b|ote\b|all[- ]in)"
+)
+# "Can I use it for ...?", "Is it OK to ...?": the use is what is being asked.
+_PERMISSION_QUESTION = re.compile(
+    r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"
 )
 _TOKEN_COUNT = re.compile(r"\d[\d,.]*\s?(?:k|m|mn|million|thousand|b|bn|billion)?\s?(?:ai |api |llm )?tokens?\b")
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -49,9 +57,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     questions = _interrogative_spans(prep, money)
     components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
 
-    main = components[main_index] if main_index is not None else None
     main_money = _main_money(money, components, main_index)
-    has_allowance = main is not None or _mentions_allowance(low)
 
     # The main allowance's facts come from everywhere except the clauses of other allowances.
     other = [span for i, span in allowance_clauses.items() if i != main_index]
@@ -59,9 +65,16 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     if main_index is not None and len(allowance_clauses) > 1:
         own = [allowance_clauses[main_index]]
         if _use(prep, own, questions) is not None:
-            scope = own + _exclude([(0, len(low))], list(allowance_clauses.values()))
+            scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
     use = _use(prep, scope, questions)
+    expiry = _ordered(prep, lx.EXPIRY, scope, questions)
+    top_up = _top_up(prep, scope, questions)
+    has_allowance = (
+        main_index is not None
+        or _mentions_allowance(low)
+        or bool(lx.AI_WORDS.search(low) and (use or expiry or top_up))
+    )
     kit = _first(prep, lx.KIT, scope, questions) if has_allowance else None
     form = _form(prep, allowance_clauses.get(main_index) if main_index is not None else None, scope, questions)
 
@@ -84,8 +97,8 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         money=_as_money(main_money),
         form=form,
         use=use,
-        expiry=_ordered(prep, lx.EXPIRY, scope, questions),
-        top_up=_top_up(prep, scope, questions),
+        expiry=expiry,
+        top_up=top_up,
         company_kit=kit,
         comp_framing=_first(prep, lx.COMP_FRAMING, [(0, len(low))], ())
         or _framing_from_total(components, main_index, stated_total),
@@ -110,7 +123,8 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for start, end in prep.sentences:
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
-        if any(start <= mention.start < end for mention in money):
+        asks_permission = _PERMISSION_QUESTION.match(prep.low, start, end)
+        if not asks_permission and any(start <= mention.start < end for mention in money):
             continue
         spans.append((start, end))
     return spans
@@ -137,16 +151,22 @@ def _exclude(spans: list[Span], holes: Sequence[Span]) -> list[Span]:
             if hole_end < end:
                 cut.append((hole_end, end))
         result = cut
-    return result
+    return sorted(result)
 
 
 def _matches(
     prep: Prepared, pattern: re.Pattern[str], scope: Sequence[Span], questions: Sequence[Span]
 ) -> Iterable[re.Match[str]]:
-    for start, end in scope:
-        for match in pattern.finditer(prep.low, start, end):
-            if not _inside(match.start(), questions):
-                yield match
+    """Matches of `pattern` that start inside `scope` and outside questions, in text order."""
+    for match in prep.find_all(pattern):
+        index = match.start()
+        if _inside_sorted(index, scope) and not _inside(index, questions):
+            yield match
+
+
+def _inside_sorted(index: int, spans: Sequence[Span]) -> bool:
+    position = bisect.bisect_right(spans, (index, float("inf"))) - 1
+    return position >= 0 and spans[position][0] <= index < spans[position][1]
 
 
 def _found(prep: Prepared, value: str, match: re.Match[str]) -> Found:
@@ -173,11 +193,12 @@ def _ordered(
     return None
 
 
-def _negated(prep: Prepared, match: re.Match[str]) -> bool:
+def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
+    """A negation close before the phrase (within `reach` words) or a refusal right after it."""
     clause_start, clause_end = prep.clause_at(match.start())
     before = prep.low[max(clause_start, match.start() - 40) : match.start()]
     after = prep.low[match.end() : min(clause_end, match.end() + 30)]
-    return bool(lx.NEGATION_BEFORE.search(before) or lx.NEGATION_AFTER.search(after))
+    return bool(lx.NEGATION_BEFORE[reach].search(before) or lx.NEGATION_AFTER.search(after))
 
 
 # --- use, top-up, form -----------------------------------------------------------------------
@@ -191,7 +212,7 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     personal = [
         m
         for m in _matches(prep, table["personal_allowed"], scope, questions)
-        if not _negated(prep, m) and not _WORK_OWNER.search(prep.low[max(0, m.start() - 24) : m.start()])
+        if not _negated(prep, m, reach=3) and not _WORK_OWNER.search(prep.low[max(0, m.start() - 24) : m.start()])
     ]
     strong: list[re.Match[str]] = []
     for match in _matches(prep, table["work_only"], scope, questions):
@@ -236,10 +257,21 @@ def _form(prep: Prepared, clause: Span | None, scope: Sequence[Span], questions:
     reimbursement = _ordered(prep, lx.FORMS[:1], sentence, questions)
     return (
         reimbursement
-        or _ordered(prep, lx.FORMS, [clause], questions)
-        or _ordered(prep, lx.FORMS, sentence, questions)
+        or _earliest(prep, lx.FORMS, [clause])
+        or _earliest(prep, lx.FORMS, sentence)
         or _ordered(prep, lx.FORMS, scope, questions)
     )
+
+
+def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scope: Sequence[Span]) -> Found | None:
+    """The value whose words come first in `scope`: the head noun of "API credits on the company
+    subscription" is the credits."""
+    best: tuple[int, Found] | None = None
+    for value, pattern in table:
+        match = next(iter(_matches(prep, pattern, scope, ())), None)
+        if match is not None and (best is None or match.start() < best[0]):
+            best = (match.start(), _found(prep, value, match))
+    return None if best is None else best[1]
 
 
 def _mentions_allowance(low: str) -> bool:
@@ -278,6 +310,14 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
     if lx.ALLOWANCE_NOUNS.search(text):
         return "allowance"
     return None
+
+
+def _previous_clause(prep: Prepared, clause: Span, sentence: Span) -> Span | None:
+    index = prep.clauses.index(clause) if clause in prep.clauses else -1
+    if index <= 0:
+        return None
+    previous = prep.clauses[index - 1]
+    return previous if previous[0] >= sentence[0] else None
 
 
 def _label(kind: str, clause: str) -> str:
@@ -325,6 +365,12 @@ def _components(
             if kind in ("allowance", "stipend"):
                 clause = sentence
                 clause_text = low[sentence[0] : sentence[1]]
+        if kind is None:  # "a Copilot seat ($39/mo)": the sum belongs to the clause before it
+            previous = _previous_clause(prep, clause, sentence)
+            if previous is not None and not any(previous[0] <= other.start < previous[1] for other in money):
+                kind = _clause_kind(low[previous[0] : previous[1]])
+                clause = (previous[0], clause[1])
+                clause_text = low[clause[0] : clause[1]]
         if kind is None:
             unassigned.append(mention)
             continue
@@ -383,7 +429,8 @@ def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepare
         vest = lx.VESTING.search(clause_text) or lx.VESTING.search(
             prep.low[slice(*prep.sentence_at(mention.start))]
         )
-        years = int(vest.group(1) or vest.group(2)) if vest else 0
+        word = (vest.group(1) or vest.group(2)) if vest else "0"
+        years = int(word) if word.isdigit() else lx.NUMBER_WORDS[word]
         annual = mention.amount / years if years else None
     elif annual is None and kind in ("base", "bonus", "allowance", "stipend"):
         annual, assumed = mention.amount, True

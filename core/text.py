@@ -6,8 +6,10 @@ remembers where it came from, so a phrase found in it is quoted back in the pers
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from core.models import QUOTE_CLOSE, QUOTE_OPEN
@@ -78,38 +80,72 @@ _SHORTHAND = {
 }
 
 
-def _edits_within_one(word: str, target: str) -> bool:
-    """A typo we accept: one swap of neighbours (any length), one dropped or extra letter
-    (five letters or more), or one wrong letter (seven letters or more)."""
-    if word == target:
-        return True
-    lw, lt = len(word), len(target)
-    if lw == lt:
-        diffs = [i for i in range(lw) if word[i] != target[i]]
-        if len(diffs) == 2 and diffs[1] == diffs[0] + 1:
-            i, j = diffs
-            return word[i] == target[j] and word[j] == target[i]
-        return len(diffs) == 1 and lw >= 7
-    if abs(lw - lt) != 1 or min(lw, lt) < 5:
-        return False
-    short, long_ = (word, target) if lw < lt else (target, word)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            return True
-    return False
+def _typo_index() -> dict[str, str]:
+    """Every accepted misspelling of a vocabulary word, mapped to the word: one swap of
+    neighbours (any length), one dropped letter (five letters or more). Extra and wrong letters
+    are found from the misspelling's side in `_correct`."""
+    index: dict[str, str] = {}
+    for word in VOCABULARY:
+        for i in range(len(word) - 1):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            index.setdefault(swapped, word)
+        if len(word) >= 6:
+            for i in range(len(word)):
+                index.setdefault(word[:i] + word[i + 1 :], word)
+    return index
 
 
-def _correct(word: str) -> str:
-    if word in _SHORTHAND:
-        return _SHORTHAND[word]
-    if len(word) < 4 or word in VOCABULARY or word in _KEEP:
+def _wildcard_index() -> dict[str, str]:
+    """Vocabulary words of seven letters or more with one letter blanked: finds one wrong letter."""
+    index: dict[str, str] = {}
+    for word in VOCABULARY:
+        if len(word) >= 7:
+            for i in range(len(word)):
+                index.setdefault(word[:i] + "?" + word[i + 1 :], word)
+    return index
+
+
+class _Speller:
+    """Maps near-miss spellings of the vocabulary to the words meant. Built once per process."""
+
+    def __init__(self) -> None:
+        self._typos = _typo_index()
+        self._wildcards = _wildcard_index()
+        self._cache: dict[str, str] = {}
+
+    def correct(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        fixed = self._lookup(word)
+        if len(self._cache) < 50_000:
+            self._cache[word] = fixed
+        return fixed
+
+    def _lookup(self, word: str) -> str:
+        if word in _SHORTHAND:
+            return _SHORTHAND[word]
+        if len(word) < 4 or word in VOCABULARY or word in _KEEP:
+            return word
+        candidates = [self._typos.get(word)]
+        if len(word) >= 6:  # one extra letter
+            candidates += [word[:i] + word[i + 1 :] for i in range(len(word))]
+        if len(word) >= 7:  # one wrong letter
+            candidates += [self._wildcards.get(word[:i] + "?" + word[i + 1 :]) for i in range(len(word))]
+        for candidate in candidates:
+            if candidate and candidate in VOCABULARY and not _inflection(word, candidate):
+                return candidate
         return word
-    for target in VOCABULARY:
-        if target.startswith(word) or word.startswith(target):  # an inflection, not a typo
-            continue
-        if abs(len(target) - len(word)) <= 1 and _edits_within_one(word, target):
-            return target
-    return word
+
+
+def _inflection(word: str, target: str) -> bool:
+    return target.startswith(word) or word.startswith(target)
+
+
+@functools.cache
+def _speller() -> _Speller:
+    """The process's speller, built on first use (not at import)."""
+    return _Speller()
 
 
 @dataclass(frozen=True)
@@ -119,6 +155,14 @@ class Prepared:
     original: str
     low: str
     origin: tuple[int, ...]  # origin[i]: index in `original` of low[i]
+    _found: dict[re.Pattern[str], list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
+
+    def find_all(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """Every match of `pattern` in the text, scanned once per text and pattern."""
+        found = self._found.get(pattern)
+        if found is None:
+            found = self._found[pattern] = list(pattern.finditer(self.low))
+        return found
 
     def source(self, start: int, end: int) -> str:
         """The person's own words behind low[start:end]."""
@@ -140,10 +184,7 @@ class Prepared:
         return [span for span in spans if self.low[span[0] : span[1]].strip()]
 
     def clause_at(self, index: int) -> tuple[int, int]:
-        for start, end in self.clauses:
-            if start <= index < end:
-                return start, end
-        return index, index
+        return _span_at(self.clauses, index, (index, index))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -158,14 +199,22 @@ class Prepared:
         return spans
 
     def sentence_at(self, index: int) -> tuple[int, int]:
-        for start, end in self.sentences:
-            if start <= index < end:
-                return start, end
-        return 0, len(self.low)
+        return _span_at(self.sentences, index, (0, len(self.low)))
+
+
+def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int]) -> tuple[int, int]:
+    """The span of sorted, non-overlapping `spans` that holds `index`."""
+    position = bisect.bisect_right(spans, (index, float("inf"))) - 1
+    if position >= 0 and spans[position][0] <= index < spans[position][1]:
+        return spans[position]
+    return default
 
 
 # A full stop after a common abbreviation ("Rs. 500", "e.g.", "incl.") does not end a sentence.
-_STOP = r"(?<!\brs)(?<!\bno)(?<!\bvs)(?<!\bincl)(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bp\.a)(?<!\bp\.m)(?<!\bapprox)(?<!\betc)[.!?](?=\s|$)"
+_STOP = (
+    r"(?:[!?]|\.(?<!\brs\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+    r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.))(?=\s|$)"
+)
 _CLAUSE_BREAK = re.compile(
     rf"(?:{_STOP}|[;\n|•·]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|plus|with|but|while|whereas)\s|\s[-/]\s|\(|\))"
 )
@@ -178,12 +227,13 @@ def prepare(text: str) -> Prepared:
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare characters whose lower case is longer
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in folded)
+    speller = _speller()
     pieces: list[str] = []
     origin: list[int] = []
     cursor = 0
     for match in _WORD.finditer(lowered):
         word = match.group()
-        fixed = _correct(word)
+        fixed = speller.correct(word)
         if fixed == word:
             continue
         pieces.append(lowered[cursor : match.start()])

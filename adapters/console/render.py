@@ -37,9 +37,16 @@ def money(amount: float, currency: str | None) -> str:
     return f"{currency} {number}" if currency else number
 
 
+def title(verdict: Verdict) -> str:
+    """The shared verdict words, then the headline (once, if the headline opens with them)."""
+    if verdict.label.lower() in verdict.headline.lower()[: len(verdict.label) + 4]:
+        return verdict.headline
+    return f"{verdict.label}: {verdict.headline}"
+
+
 def render_verdict(verdict: Verdict) -> str:
     """A verdict as a few lines: the shared label and headline, amounts, reasons, questions."""
-    lines = [clean(f"{verdict.label}: {verdict.headline}")]
+    lines = [clean(title(verdict))]
     allowance = verdict.allowance
     if allowance.amount is not None:
         stated = money(allowance.amount, allowance.currency)
@@ -49,7 +56,9 @@ def render_verdict(verdict: Verdict) -> str:
             line += f" ({money(allowance.annual_amount, allowance.currency)} a year)"
         lines.append(clean(line))
     if verdict.comp_value_annual is not None:
-        lines.append(clean(f"  Count as pay: {money(verdict.comp_value_annual, allowance.currency)} a year"))
+        lines.append(
+            clean(f"  Count as pay: {money(verdict.comp_value_annual, allowance.currency)} a year")
+        )
     if verdict.offer is not None:
         offer = verdict.offer
         lines.append(
@@ -80,8 +89,7 @@ def render_verdict(verdict: Verdict) -> str:
 
 def render_history(entries: list[HistoryEntry]) -> str:
     return "\n".join(
-        clean(f"  {entry.created_at:%Y-%m-%d %H:%M}  {entry.verdict.label}: {entry.verdict.headline}")
-        for entry in entries
+        clean(f"  {entry.created_at:%Y-%m-%d %H:%M}  {title(entry.verdict)}") for entry in entries
     )
 
 
@@ -91,7 +99,9 @@ def render_reply(reply: Reply) -> str:
         return ""
     parts: list[str] = []
     if reply.changes:
-        parts.append("What changed:\n" + "\n".join(clean(f"  - {change}") for change in reply.changes))
+        parts.append(
+            "What changed:\n" + "\n".join(clean(f"  - {change}") for change in reply.changes)
+        )
     if reply.text:
         parts.append(clean(reply.text))
     if reply.verdict is not None:

@@ -121,7 +121,8 @@ def conversation_for_interaction(interaction: discord.Interaction) -> Conversati
 
 def strip_mention(content: str, user_id: int) -> str:
     """The message text without mentions of `user_id`, whitespace tidied."""
-    return re.sub(rf"<@!?{user_id}>", " ", content).strip()
+    without = re.sub(rf"[ \t]*<@!?{user_id}>[ \t]*", " ", content)
+    return without.strip()
 
 
 def mentions_user(message: discord.Message, user_id: int) -> bool:

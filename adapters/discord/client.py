@@ -53,6 +53,17 @@ CONTENT_INTENT_HELP = (
     "developer portal (https://discord.com/developers/applications), or set "
     "DISCORD_MESSAGE_CONTENT=false (mentions then use only their own text)."
 )
+DISCORD_HELP = (
+    "On Discord: /perkcheck text:<offer> answers privately (add share:True to post it), "
+    "/perkcheck-history lists your checks, /perkcheck-forget erases them. Right-click any "
+    "message > Apps > Check this offer for a private verdict on it. Mention me in a thread "
+    "or in a reply to someone's message and I read the offer there; mention me again in the "
+    "thread to answer my questions, or use the buttons."
+)
+NO_CONTENT_HELP = (
+    "Reading earlier messages is switched off for this bot, so put the offer in the message "
+    "that mentions me (or use Check this offer, which works on any message)."
+)
 SORRY = "Something went wrong on my side; nothing was lost. Please try again in a moment."
 
 
@@ -126,10 +137,12 @@ class PerkcheckDiscord(discord.AutoShardedClient):
         options: DiscordOptions | None = None,
     ) -> None:
         self.options = options or DiscordOptions()
+        shards: dict[str, Any] = {"shard_count": self.options.shard_count}
+        if self.options.shard_ids:
+            shards["shard_ids"] = list(self.options.shard_ids)
         super().__init__(
             intents=intents_for(self.options),
-            shard_count=self.options.shard_count,
-            shard_ids=list(self.options.shard_ids) if self.options.shard_ids else None,
+            **shards,
             guild_ready_timeout=self.options.guild_ready_timeout,
             allowed_mentions=NO_MENTIONS,
             chunk_guilds_at_startup=False,
@@ -173,6 +186,8 @@ class PerkcheckDiscord(discord.AutoShardedClient):
                 "applications.commands scope?",
                 error,
             )
+        except Exception:
+            log.exception("Could not check the Discord command hash; commands left as they are")
 
     async def on_message(self, message: discord.Message) -> None:
         await self.answer_handler.on_message(message)
@@ -222,7 +237,7 @@ class PerkcheckHandlers:
             app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=check_this_offer),
             guilds=guilds,
         )
-        tree.on_error = self.on_command_error
+        tree.error(self.on_command_error)
 
     # --- interactions -------------------------------------------------------------------------
 
@@ -271,20 +286,13 @@ class PerkcheckHandlers:
             click.value,
             workspace=conversation_for_interaction(interaction).workspace,
         )
-        task = asyncio.ensure_future(work)
         try:
-            try:
-                reply = await asyncio.wait_for(
-                    asyncio.shield(task), self.client.options.response_budget
-                )
-            except TimeoutError:
-                await interaction.response.defer()
-                reply = await task
+            reply = await self._in_time(work, interaction.response.defer)
         except Exception:
             log.exception("Answer to case %s failed", click.case_id)
             await self._send_private(interaction, plain(SORRY))
             return
-        rendered = render(reply)
+        rendered = self._render(reply)
         if reply.kind in SHAREABLE_KINDS and reply.verdict is not None:
             if interaction.response.is_done():
                 await interaction.edit_original_response(**rendered.edit_kwargs())
@@ -307,25 +315,31 @@ class PerkcheckHandlers:
         public: bool,
     ) -> None:
         """Answer inside Discord's 3 seconds: directly if the service is quick, else defer first."""
-        task = asyncio.ensure_future(work())
         try:
-            try:
-                reply = await asyncio.wait_for(
-                    asyncio.shield(task), self.client.options.response_budget
-                )
-            except TimeoutError:
-                await interaction.response.defer(ephemeral=not public, thinking=True)
-                reply = await task
+            reply = await self._in_time(
+                work(), lambda: interaction.response.defer(ephemeral=not public, thinking=True)
+            )
         except Exception:
             log.exception("Discord interaction %s failed", interaction.id)
             await self._send_private(interaction, plain(SORRY))
             return
-        rendered = render(reply)
+        rendered = self._render(reply)
         ephemeral = not (public and reply.kind in SHAREABLE_KINDS)
         if interaction.response.is_done():
             await interaction.followup.send(**rendered.send_kwargs(), ephemeral=ephemeral)
         else:
             await interaction.response.send_message(**rendered.send_kwargs(), ephemeral=ephemeral)
+
+    async def _in_time(
+        self, work: Awaitable[Reply], defer: Callable[[], Awaitable[object]]
+    ) -> Reply:
+        """The service's reply; when it takes longer than the budget, `defer` first."""
+        task = asyncio.ensure_future(work)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.client.options.response_budget)
+        except TimeoutError:
+            await defer()
+            return await task
 
     async def _send_private(self, interaction: discord.Interaction, rendered: Rendered) -> None:
         try:
@@ -360,7 +374,7 @@ class PerkcheckHandlers:
         conv = conversation_for_message(message)
         reply = await self.service.message(conv, text, event_id=event_id("message", message.id))
         if reply.kind != "duplicate":
-            await self._reply(message, render(reply))
+            await self._reply(message, self._render(reply))
 
     async def _mention(self, message: discord.Message, my_id: int) -> None:
         own_text = strip_mention(message.content, my_id)
@@ -392,9 +406,18 @@ class PerkcheckHandlers:
         if reply.kind == "duplicate":
             return
         if reply.kind == "rate_limited":
-            await self._note_privately(message, render(reply))
+            await self._note_privately(message, self._render(reply))
             return
-        await self._reply(message, render(reply, extra_notes=notes))
+        await self._reply(message, self._render(reply, extra_notes=notes))
+
+    def _render(self, reply: Reply, *, extra_notes: list[str] | None = None) -> Rendered:
+        """A reply as a message; help gains the Discord commands and the intent's effect."""
+        notes = list(extra_notes or [])
+        if reply.kind == "help":
+            notes.append(DISCORD_HELP)
+            if not self.client.options.message_content:
+                notes.append(NO_CONTENT_HELP)
+        return render(reply, extra_notes=notes)
 
     async def _message_or_help(self, conv: Any, text: str, eid: str) -> Reply:
         if not text:
@@ -479,7 +502,7 @@ class PerkcheckHandlers:
         except discord.HTTPException as error:
             log.warning("Could not send a note in channel %s: %s", message.channel.id, error)
 
-    async def _direct(self, user: discord.abc.User, rendered: Rendered) -> bool:
+    async def _direct(self, user: discord.User | discord.Member, rendered: Rendered) -> bool:
         try:
             await user.send(**rendered.send_kwargs())
         except discord.HTTPException as error:

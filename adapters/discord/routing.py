@@ -9,9 +9,9 @@ for interaction responses) that rewrite URLs per client.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
-import yarl
 from discord.http import HTTPClient, Route
 from discord.webhook.async_ import AsyncWebhookAdapter
 
@@ -30,7 +30,7 @@ def gateway_target(url: str, gateway_url: str | None) -> str:
     """The websocket URL to dial: `gateway_url` with discord.py's query (version, encoding)."""
     if not gateway_url:
         return url
-    return str(yarl.URL(gateway_url).with_query(yarl.URL(url).query))
+    return urlunsplit(urlsplit(gateway_url)._replace(query=urlsplit(url).query))
 
 
 class RoutedHTTPClient(HTTPClient):
@@ -53,7 +53,7 @@ class RoutedWebhookAdapter(AsyncWebhookAdapter):
     """Interaction callbacks and follow-ups (sent through webhooks) on `api_url`."""
 
     def __init__(self, api_url: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.api_url = api_url
 
     async def request(self, route: Route, *args: Any, **kwargs: Any) -> Any:

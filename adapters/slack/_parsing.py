@@ -154,13 +154,26 @@ def is_from_bot(message: Mapping[str, Any], bot_user_id: str | None, bot_id: str
     return bot_id is not None and message.get("bot_id") == bot_id
 
 
+@dataclass(frozen=True)
+class ThreadText:
+    """The offer text read from a thread, and how many replies were left out to fit the limit."""
+
+    text: str
+    left_out: int = 0
+
+
 def thread_offer_text(
     messages: Iterable[Mapping[str, Any]],
     *,
     bot_user_id: str | None,
     bot_id: str | None,
-) -> str:
-    """The offer text of a thread: the parent and replies (unescaped), never the bot's own."""
+    max_chars: int,
+) -> ThreadText:
+    """The offer text of a thread: the parent and replies (unescaped), never the bot's own.
+
+    When it is longer than `max_chars`, the oldest replies after the parent are left out (the
+    parent and the latest replies carry the offer and the question); the count says how many.
+    """
     parts: list[str] = []
     for message in messages:
         if is_from_bot(message, bot_user_id, bot_id) or message.get("subtype") in _SKIPPED_SUBTYPES:
@@ -168,7 +181,11 @@ def thread_offer_text(
         text = strip_mentions_of(unescape(str(message.get("text") or "")), bot_user_id)
         if text:
             parts.append(text)
-    return "\n".join(parts)
+    left_out = 0
+    while len(parts) > 1 and len("\n".join(parts)) > max_chars:
+        del parts[1]
+        left_out += 1
+    return ThreadText(text="\n".join(parts), left_out=left_out)
 
 
 def bot_has_replied(

@@ -10,8 +10,9 @@ through the command's `response_url` when the service answers.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -36,6 +37,7 @@ from adapters.slack._parsing import (
     unescape,
 )
 from adapters.slack.rendering import SlackMessage, escape, questions_as_text, render_reply
+from core.classifier import MAX_INPUT_CHARS
 from core.service import Case, Conversation, ConversationService, Reply
 
 DEFAULT_ACK_BUDGET_SECONDS = 1.5
@@ -48,6 +50,8 @@ _GONE = "I no longer have that check (it may have been forgotten). Run `/perkche
 
 logger = logging.getLogger(__name__)
 
+Listener = Callable[..., Awaitable[None]]
+
 
 def register_handlers(
     app: AsyncApp,
@@ -55,16 +59,21 @@ def register_handlers(
     *,
     command: str = SLASH_COMMAND,
     ack_budget_seconds: float = DEFAULT_ACK_BUDGET_SECONDS,
-) -> None:
-    """Register perkcheck's listeners on `app`, all calling the injected `service`."""
+) -> SlackHandlers:
+    """Register perkcheck's listeners on `app`, all calling the injected `service`.
+
+    Returns the listeners, whose `drain()` waits for work still running after its ack.
+    """
     handlers = SlackHandlers(service, ack_budget_seconds=ack_budget_seconds)
-    app.command(command)(handlers.on_command)
-    app.action(ANSWER_ACTION_PATTERN)(handlers.on_quick_answer)
-    app.action(SHARE_ACTION_ID)(handlers.on_share)
-    app.action(COPY_QUESTIONS_ACTION_ID)(handlers.on_copy_questions)
-    app.shortcut(MESSAGE_SHORTCUT_CALLBACK_ID)(handlers.on_message_shortcut)
-    app.event("app_mention")(handlers.on_mention)
-    app.event("message")(handlers.on_message)
+    track = handlers.tracked
+    app.command(command)(track(handlers.on_command))
+    app.action(ANSWER_ACTION_PATTERN)(track(handlers.on_quick_answer))
+    app.action(SHARE_ACTION_ID)(track(handlers.on_share))
+    app.action(COPY_QUESTIONS_ACTION_ID)(track(handlers.on_copy_questions))
+    app.shortcut(MESSAGE_SHORTCUT_CALLBACK_ID)(track(handlers.on_message_shortcut))
+    app.event("app_mention")(track(handlers.on_mention))
+    app.event("message")(track(handlers.on_message))
+    return handlers
 
 
 class SlackHandlers:
@@ -73,6 +82,39 @@ class SlackHandlers:
     def __init__(self, service: ConversationService, *, ack_budget_seconds: float) -> None:
         self._service = service
         self._ack_budget_seconds = ack_budget_seconds
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def tracked(self, listener: Listener) -> Listener:
+        """`listener`, counted while it runs so that shutdown can wait for it."""
+
+        @functools.wraps(listener)
+        async def run(*args: Any, **kwargs: Any) -> None:
+            self._in_flight += 1
+            self._idle.clear()
+            try:
+                await listener(*args, **kwargs)
+            finally:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._idle.set()
+
+        return run
+
+    @property
+    def in_flight(self) -> int:
+        """Listeners running now (Slack has their ack; the rest of their work is not done)."""
+        return self._in_flight
+
+    async def drain(self, within: float) -> bool:
+        """Wait up to `within` seconds for running listeners to finish; False if some did not."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), within)
+        except TimeoutError:
+            logger.warning("%d Slack listeners still running at shutdown", self._in_flight)
+            return False
+        return True
 
     # --- /perkcheck -------------------------------------------------------------------------
 
@@ -123,7 +165,9 @@ class SlackHandlers:
         )
         reply = await _guarded(work)
         if reply.kind not in ("verdict", "refined"):
-            await _respond_message(respond, render_reply(reply), replace_original=False)
+            await _respond_message(
+                respond, render_reply(reply), response_type="ephemeral", replace_original=False
+            )
             return
         container = body.get("container") or {}
         if container.get("is_ephemeral") or not container.get("message_ts"):
@@ -131,12 +175,18 @@ class SlackHandlers:
             await _respond_message(respond, message, replace_original=True)
             return
         message = render_reply(reply)
-        await client.chat_update(
-            channel=str(container.get("channel_id")),
-            ts=str(container["message_ts"]),
-            text=message.text,
-            blocks=message.block_dicts(),
-        )
+        try:
+            await client.chat_update(
+                channel=str(container.get("channel_id")),
+                ts=str(container["message_ts"]),
+                text=message.text,
+                blocks=message.block_dicts(),
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "chat.update failed (%s); replacing via response_url", error.response.get("error")
+            )
+            await _respond_message(respond, message, replace_original=True)
 
     async def on_share(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """Post a private verdict in the channel for everyone, and remove the private copy."""
@@ -206,9 +256,14 @@ class SlackHandlers:
             text = strip_mentions_of(unescape(str(event.get("text") or "")), bot_user_id)
             reply = await _guarded(self._service.message(conv, text, event_id=event_id))
         else:
-            offer_text = thread_offer_text(messages, bot_user_id=bot_user_id, bot_id=bot_id)
-            if offer_text:
-                reply = await _guarded(self._service.check(conv, offer_text, event_id=event_id))
+            thread = thread_offer_text(
+                messages, bot_user_id=bot_user_id, bot_id=bot_id, max_chars=MAX_INPUT_CHARS
+            )
+            if thread.text:
+                reply = await _guarded(self._service.check(conv, thread.text, event_id=event_id))
+                if thread.left_out:
+                    note = _left_out_note(thread.left_out)
+                    reply = reply.model_copy(update={"notes": [*reply.notes, note]})
             elif event_id is None or await self._service.claim_event(str(event_id)):
                 reply = self._service.help()
             else:
@@ -301,6 +356,14 @@ async def _thread_messages(
         if not cursor:
             break
     return messages
+
+
+def _left_out_note(left_out: int) -> str:
+    replies = "reply" if left_out == 1 else "replies"
+    return (
+        "The thread is long, so I read its first message and latest replies "
+        f"and left out {left_out} earlier {replies}."
+    )
 
 
 def _action_value(body: Mapping[str, Any]) -> str:

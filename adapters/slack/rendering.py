@@ -8,6 +8,7 @@ reply too long for one message is trimmed with a note saying so.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ MAX_BUTTON_LABEL_CHARS = 75
 MAX_BUTTON_VALUE_CHARS = 2000
 MAX_FALLBACK_TEXT_CHARS = 3000
 MAX_CONTEXT_CHARS = 2000
+_VALUE_PLACEHOLDER = "case"
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
@@ -53,16 +55,22 @@ _PERIOD_WORDS = {
 }
 
 
+BlockJson = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class SlackMessage:
-    """A message ready for `chat.postMessage`, `ack()` or `respond()`: fallback text and blocks."""
+    """A message ready for `chat.postMessage`, `ack()` or `respond()`: fallback text and blocks.
+
+    Every block was built with `slack_sdk.models.blocks` and validated against Slack's limits
+    when it was turned into JSON.
+    """
 
     text: str
-    blocks: list[Block]
+    blocks: list[BlockJson]
 
-    def block_dicts(self) -> list[dict[str, Any]]:
-        """The blocks as JSON, validated against Slack's limits."""
-        return [block.to_dict() for block in self.blocks]
+    def block_dicts(self) -> list[BlockJson]:
+        return list(self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.block_dicts()}
@@ -134,8 +142,8 @@ def render_verdict(
     shared_by: str | None = None,
 ) -> SlackMessage:
     """The verdict: label, headline, amounts, changes, reasons, questions with quick answers."""
-    body: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=verdict.label, emoji=False)),
+    body: list[BlockJson] = [
+        _json(HeaderBlock(text=PlainTextObject(text=verdict.label, emoji=False))),
         *_sections([f"*{escape(verdict.headline)}*"]),
     ]
     amounts = _amount_lines(verdict)
@@ -148,7 +156,7 @@ def render_verdict(
     if verdict.offer is not None:
         body += _sections(_offer_lines(verdict))
     if verdict.questions:
-        body.append(DividerBlock())
+        body.append(_json(DividerBlock()))
         body += _sections(["*Ask the employer*"])
         for question in verdict.questions:
             body += _sections([escape(question.text)])
@@ -157,7 +165,7 @@ def render_verdict(
     footer = _footer_actions(verdict, case_id=case_id, shareable=shareable)
     if shared_by is not None and _USER_ID.fullmatch(shared_by):
         credit = MarkdownTextObject(text=f"Shared by <@{shared_by}> with /perkcheck")
-        footer.insert(0, ContextBlock(elements=[credit]))
+        footer.insert(0, _json(ContextBlock(elements=[credit])))
     fallback = _fallback(f"{verdict.label}: {verdict.headline}")
     return _message(fallback, body, notes=notes, footer=footer)
 
@@ -199,42 +207,68 @@ def _offer_lines(verdict: Verdict) -> list[str]:
     return lines
 
 
-def _answer_buttons(case_id: str, question_id: str) -> ActionsBlock:
-    return ActionsBlock(
-        block_id=f"answers.{question_id}",
-        elements=[
-            ButtonElement(
-                text=PlainTextObject(text=truncate_label(label), emoji=False),
-                action_id=answer_action_id(question_id, value),
-                value=case_id,
-            )
-            for value, label in QUICK_ANSWERS[question_id]
-        ],
+def _answer_buttons(case_id: str, question_id: str) -> BlockJson:
+    """The quick-answer row of a question, its buttons carrying the case id."""
+    return _with_case_id(_answer_buttons_template(question_id), case_id)
+
+
+@functools.cache
+def _answer_buttons_template(question_id: str) -> BlockJson:
+    """The validated JSON of a question's quick-answer row, with an empty value to fill in.
+
+    A memo of a pure function: the row is fixed per question, and validating it with
+    slack_sdk once instead of on every reply is most of the cost of rendering a verdict.
+    """
+    return _json(
+        ActionsBlock(
+            block_id=f"answers.{question_id}",
+            elements=[
+                ButtonElement(
+                    text=PlainTextObject(text=truncate_label(label), emoji=False),
+                    action_id=answer_action_id(question_id, value),
+                    value=_VALUE_PLACEHOLDER,
+                )
+                for value, label in QUICK_ANSWERS[question_id]
+            ],
+        )
     )
 
 
-def _footer_actions(verdict: Verdict, *, case_id: str | None, shareable: bool) -> list[Block]:
-    if case_id is None:
+def _footer_actions(verdict: Verdict, *, case_id: str | None, shareable: bool) -> list[BlockJson]:
+    if case_id is None or not (shareable or verdict.questions):
         return []
+    return [_with_case_id(_footer_template(shareable, bool(verdict.questions)), case_id)]
+
+
+@functools.cache
+def _footer_template(shareable: bool, copyable: bool) -> BlockJson:
+    """The validated JSON of the footer row ("Share in channel", "Copy questions")."""
     buttons: list[ButtonElement] = []
     if shareable:
         buttons.append(
             ButtonElement(
                 text=PlainTextObject(text="Share in channel", emoji=False),
                 action_id=SHARE_ACTION_ID,
-                value=case_id,
+                value=_VALUE_PLACEHOLDER,
                 style="primary",
             )
         )
-    if verdict.questions:
+    if copyable:
         buttons.append(
             ButtonElement(
                 text=PlainTextObject(text="Copy questions for the employer", emoji=False),
                 action_id=COPY_QUESTIONS_ACTION_ID,
-                value=case_id,
+                value=_VALUE_PLACEHOLDER,
             )
         )
-    return [ActionsBlock(block_id="perkcheck.footer", elements=buttons)] if buttons else []
+    return _json(ActionsBlock(block_id="perkcheck.footer", elements=buttons))
+
+
+def _with_case_id(row: BlockJson, case_id: str) -> BlockJson:
+    """A copy of a button row whose buttons carry `case_id` as their value."""
+    if not 0 < len(case_id) <= MAX_BUTTON_VALUE_CHARS:
+        raise ValueError(f"a case id must be 1 to {MAX_BUTTON_VALUE_CHARS} characters")
+    return {**row, "elements": [{**button, "value": case_id} for button in row["elements"]]}
 
 
 def _render_history(reply: Reply) -> SlackMessage:
@@ -252,7 +286,7 @@ def _split_markdown(lines: Iterable[str]) -> list[str]:
     return chunk_escaped([escape(line) for line in "\n".join(lines).split("\n")])
 
 
-def _sections(escaped_lines: Sequence[str]) -> list[Block]:
+def _sections(escaped_lines: Sequence[str]) -> list[BlockJson]:
     """Sections for lines of escaped mrkdwn, split to respect the section limit."""
     return [_section(piece) for piece in chunk_escaped(escaped_lines)]
 
@@ -288,8 +322,13 @@ def _safe_cut(escaped_text: str, limit: int) -> int:
     return space + 1 if space > 0 else cut
 
 
-def _section(escaped_markdown: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=escaped_markdown or " ", verbatim=True))
+def _section(escaped_markdown: str) -> BlockJson:
+    return _json(SectionBlock(text=MarkdownTextObject(text=escaped_markdown or " ", verbatim=True)))
+
+
+def _json(block: Block) -> BlockJson:
+    """The block's JSON; slack_sdk validates it against Slack's limits (raises if over)."""
+    return block.to_dict()
 
 
 def _fallback(text: str) -> str:
@@ -301,20 +340,22 @@ def _fallback(text: str) -> str:
 
 def _message(
     fallback: str,
-    body: Sequence[Block],
+    body: Sequence[BlockJson],
     *,
     notes: Sequence[str] = (),
-    footer: Sequence[Block] = (),
+    footer: Sequence[BlockJson] = (),
 ) -> SlackMessage:
-    tail: list[Block] = []
+    tail: list[BlockJson] = []
     if notes:
         note_text = chunk_escaped([escape(note) for note in notes], MAX_CONTEXT_CHARS)[0]
-        tail.append(ContextBlock(elements=[MarkdownTextObject(text=note_text, verbatim=True)]))
+        tail.append(
+            _json(ContextBlock(elements=[MarkdownTextObject(text=note_text, verbatim=True)]))
+        )
     tail.extend(footer)
     room = MAX_BLOCKS - len(tail)
     if len(body) > room:
         hidden = len(body) - (room - 1)
         body = list(body[: room - 1])
         trimmed = f"_Trimmed to fit one Slack message: {hidden} more part(s) not shown._"
-        body.append(ContextBlock(elements=[MarkdownTextObject(text=trimmed)]))
+        body.append(_json(ContextBlock(elements=[MarkdownTextObject(text=trimmed)])))
     return SlackMessage(text=fallback, blocks=[*body, *tail])

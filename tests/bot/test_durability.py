@@ -1,4 +1,4 @@
-"""A writer killed with SIGKILL mid-writes leaves a database that opens, with committed cases intact."""
+"""A writer killed by SIGKILL mid-writes leaves a database that opens, committed cases intact."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_sigkill_mid_writes_loses_nothing_committed(storage_factory: Callable[[], SqlStorage]) -> None:
+async def test_sigkill_mid_writes_loses_nothing_committed(
+    storage_factory: Callable[[], SqlStorage],
+) -> None:
     storage = storage_factory()
     await storage.migrate()
     args = [sys.executable, str(ROOT / "tests" / "bot" / "durability_writer.py"), storage.url]
-    if storage._schema:  # noqa: SLF001 - the test's own PostgreSQL schema
-        args.append(storage._schema)  # noqa: SLF001
+    if storage.schema:
+        args.append(storage.schema)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = await asyncio.create_subprocess_exec(
         *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import pytest
 import sqlalchemy as sa
 
 from bot.storage import SqlStorage, metadata
@@ -20,11 +21,17 @@ if TYPE_CHECKING:
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
-def conv(user: str = "U1", workspace: str = "T1", channel: str = "D1", thread: str | None = None) -> Conversation:
-    return Conversation(platform="slack", workspace=workspace, channel=channel, thread=thread, user=user)
+def conv(
+    user: str = "U1", workspace: str = "T1", channel: str = "D1", thread: str | None = None
+) -> Conversation:
+    return Conversation(
+        platform="slack", workspace=workspace, channel=channel, thread=thread, user=user
+    )
 
 
-def make_case(case_id: str, c: Conversation, *, text: str = "$500/month API budget", at: datetime = T0) -> Case:
+def make_case(
+    case_id: str, c: Conversation, *, text: str = "$500/month API budget", at: datetime = T0
+) -> Case:
     from core.classifier import decide
 
     signals = Signals(
@@ -60,7 +67,9 @@ async def test_update_case_appends_answers_and_bumps_the_version(storage: SqlSto
     await storage.create_case(case)
     answer = Answer(question_id="use", value="work_only", at=T0, user="U1")
     signals = case.signals.model_copy(update={"use": Found(value="work_only", phrase="work only")})
-    stored = await storage.update_case("c1", lambda c: (c.model_copy(update={"signals": signals}), [answer]))
+    stored = await storage.update_case(
+        "c1", lambda c: (c.model_copy(update={"signals": signals}), [answer])
+    )
     loaded = await storage.get_case("c1")
     assert loaded == stored
     assert loaded is not None and loaded.version == 2
@@ -75,10 +84,8 @@ async def test_a_change_that_raises_stores_nothing(storage: SqlStorage) -> None:
     def refuse(case: Case) -> tuple[Case, list[Answer]]:
         raise LookupError("no")
 
-    try:
+    with pytest.raises(LookupError):
         await storage.update_case("c1", refuse)
-    except LookupError:
-        pass
     loaded = await storage.get_case("c1")
     assert loaded is not None and loaded.version == 1 and loaded.answers == []
 
@@ -87,8 +94,12 @@ async def test_open_case_is_the_newest_in_the_conversation(storage: SqlStorage) 
     dm = conv()
     await storage.create_case(make_case("old", dm, at=T0))
     await storage.create_case(make_case("new", dm, at=T0 + timedelta(minutes=1)))
-    await storage.create_case(make_case("other-user", conv(user="U2"), at=T0 + timedelta(minutes=2)))
-    await storage.create_case(make_case("in-thread", conv(thread="1.2"), at=T0 + timedelta(minutes=3)))
+    await storage.create_case(
+        make_case("other-user", conv(user="U2"), at=T0 + timedelta(minutes=2))
+    )
+    await storage.create_case(
+        make_case("in-thread", conv(thread="1.2"), at=T0 + timedelta(minutes=3))
+    )
     found = await storage.open_case(dm)
     assert found is not None and found.id == "new"
     # in a thread, the case is shared by whoever talks there
@@ -129,8 +140,12 @@ async def test_rate_limit_counts_are_shared(storage_factory: Callable[[], SqlSto
 async def test_settings_and_meta(storage: SqlStorage) -> None:
     assert await storage.get_settings("slack", "T1") is None
     settings = WorkspaceSettings(
-        platform="slack", workspace="T1", default_visibility="public", default_currency="EUR",
-        updated_by="U1", updated_at=T0,
+        platform="slack",
+        workspace="T1",
+        default_visibility="public",
+        default_currency="EUR",
+        updated_by="U1",
+        updated_at=T0,
     )
     await storage.put_settings(settings)
     assert await storage.get_settings("slack", "T1") == settings
@@ -147,7 +162,9 @@ async def test_purge_removes_only_old_cases(storage: SqlStorage) -> None:
     await storage.create_case(make_case("old", conv(), at=T0 - timedelta(days=91)))
     await storage.create_case(make_case("fresh", conv(), at=T0 - timedelta(days=1)))
     await storage.claim_event("old-event", T0 - timedelta(days=2))
-    removed = await storage.purge(cases_before=T0 - timedelta(days=90), events_before=T0 - timedelta(days=1))
+    removed = await storage.purge(
+        cases_before=T0 - timedelta(days=90), events_before=T0 - timedelta(days=1)
+    )
     assert removed == 1
     assert await storage.get_case("old") is None
     assert await storage.get_case("fresh") is not None
@@ -164,7 +181,9 @@ async def _all_values(storage: SqlStorage) -> list[str]:
     return values
 
 
-async def test_forget_leaves_no_row_with_the_user_id_or_text(storage: SqlStorage, clock: FakeClock) -> None:
+async def test_forget_leaves_no_row_with_the_user_id_or_text(
+    storage: SqlStorage, clock: FakeClock
+) -> None:
     service = ConversationService(storage, clock=clock)
     secret = "$777/month Zanzibar credits, personal projects are fine"
     me = conv(user="UFORGET", thread="9.9")
@@ -176,12 +195,21 @@ async def test_forget_leaves_no_row_with_the_user_id_or_text(storage: SqlStorage
     assert theirs.case_id is not None
     leaked = Signals(has_allowance=True, use=Found(value="work_only", phrase="ZZTOPSECRET"))
     typed = Answer(
-        question_id="use", value="work_only", text="ZZTOPSECRET", phrase="ZZTOPSECRET", at=T0, user="UFORGET"
+        question_id="use",
+        value="work_only",
+        text="ZZTOPSECRET",
+        phrase="ZZTOPSECRET",
+        at=T0,
+        user="UFORGET",
     )
-    await storage.update_case(theirs.case_id, lambda c: (c.model_copy(update={"signals": leaked}), [typed]))
+    await storage.update_case(
+        theirs.case_id, lambda c: (c.model_copy(update={"signals": leaked}), [typed])
+    )
     reply = await service.forget(me)
     assert reply.kind == "forgotten"
-    assert "erased 5 items" in reply.text  # case, its answer, settings, rate count, answer elsewhere
+    assert (
+        "erased 5 items" in reply.text
+    )  # case, its answer, settings, rate count, answer elsewhere
     values = " ".join(await _all_values(storage))
     assert "UFORGET" not in values
     assert "Zanzibar" not in values

@@ -25,7 +25,9 @@ async def assert_verdict_with_note(storage: SqlStorage, caplog: pytest.LogCaptur
     assert "SECRETWORDS" not in caplog.text
 
 
-async def test_sqlite_file_that_cannot_be_opened(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_sqlite_file_that_cannot_be_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     storage = SqlStorage(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'db.sqlite'}")
     (tmp_path / "gone").rmdir()  # the directory vanished after start-up
     try:
@@ -50,6 +52,8 @@ async def test_read_only_sqlite(tmp_path: Path, caplog: pytest.LogCaptureFixture
     storage = SqlStorage(f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true")
     try:
         await assert_verdict_with_note(storage, caplog)
+        history = await ConversationService(storage).history(CONV)  # reads still work
+        assert history.kind == "history" and history.text == "No checks stored for you yet."
     finally:
         await storage.close()
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from core.cases import (
     ANSWER_VALUES,
     Answer,
+    Case,
     InvalidAnswer,
     interpret,
     reads_as_answer,
@@ -67,6 +68,52 @@ def test_a_newer_answer_that_contradicts_wins_and_says_so() -> None:
     ]
 
 
+def test_a_case_says_where_a_contradicted_fact_came_from() -> None:
+    from_text = BUDGET.model_copy(update={"use": Found(value="work_only", phrase="work-only")})
+    case = Case(
+        id="c1",
+        platform="console",
+        workspace="local",
+        channel="console",
+        thread=None,
+        user="U1",
+        text="$500/month API budget, work-only",
+        signals=from_text,
+        verdict=decide(from_text),
+        created_at=AT,
+        updated_at=AT,
+    )
+    first = refine(case, button("use", "personal_allowed"))
+    assert "(your answer replaces what the offer text said)" in first.changes[0]
+    answered = case.model_copy(
+        update={"signals": first.signals, "answers": [button("use", "personal_allowed")]}
+    )
+    second = refine(answered, button("use", "some_personal"))
+    assert "(your newer answer replaces the earlier one)" in second.changes[0]
+    # within one batch, the second answer to a question contradicts the first answer
+    batch = refine(case, [button("use", "personal_allowed"), button("use", "some_personal")])
+    assert "offer text" in batch.changes[0] and "newer answer" in batch.changes[1]
+
+
+def test_changes_compare_with_the_verdict_last_shown() -> None:
+    shown = decide(BUDGET).model_copy(update={"verdict": "perk"})
+    case = Case(
+        id="c1",
+        platform="console",
+        workspace="local",
+        channel="console",
+        thread=None,
+        user="U1",
+        text="$500/month API budget",
+        signals=BUDGET,
+        verdict=shown,
+        created_at=AT,
+        updated_at=AT,
+    )
+    outcome = refine(case, button("expiry", "rolls_over"))
+    assert outcome.changes[0].endswith(f"verdict is now {outcome.verdict.label}")
+
+
 def test_repeating_an_answer_changes_nothing() -> None:
     first = refine(BUDGET, button("top_up", "no"))
     again = refine(first.signals, button("top_up", "no"))
@@ -83,7 +130,11 @@ def test_several_answers_at_once_are_applied_in_order() -> None:
 
 def test_change_lines_carry_no_user_text() -> None:
     typed = Answer(
-        question_id="use", value="work_only", text="<!channel> work only", phrase="<!channel>", at=AT
+        question_id="use",
+        value="work_only",
+        text="<!channel> work only",
+        phrase="<!channel>",
+        at=AT,
     )
     outcome = refine(BUDGET, typed)
     assert all("<!channel>" not in change for change in outcome.changes)
@@ -209,7 +260,9 @@ def test_property_the_last_answer_per_question_wins(answers: list[Answer]) -> No
 
 
 @given(st.lists(structured_answers, max_size=8), st.randoms())
-def test_property_order_does_not_matter_across_questions(answers: list[Answer], rnd: object) -> None:
+def test_property_order_does_not_matter_across_questions(
+    answers: list[Answer], rnd: object
+) -> None:
     last_per_question = list({a.question_id: a for a in answers}.values())
     shuffled = list(last_per_question)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
@@ -222,7 +275,9 @@ def test_property_refining_twice_with_the_same_answers_is_idempotent(answers: li
     twice = refine(once.signals, answers)
     assert twice.signals == once.signals
     assert twice.verdict == once.verdict
-    consistent = len({(a.question_id, a.value) for a in answers}) == len({a.question_id for a in answers})
+    consistent = len({(a.question_id, a.value) for a in answers}) == len(
+        {a.question_id for a in answers}
+    )
     if consistent:  # nothing new the second time round
         assert twice.changes == []
 
@@ -234,3 +289,27 @@ def test_property_contradictions_are_reported(first: Answer, second: Answer) -> 
     assert any("replaces the earlier one" in c for c in outcome.changes) == contradicts
     if first == second:
         assert outcome.changes == []
+
+
+TYPED = [
+    ("it's work only", "use", "work_only"),
+    ("yes, personal projects are fine", "use", "personal_allowed"),
+    ("they top it up", "top_up", "yes"),
+    ("hard cap", "top_up", "no"),
+    ("they said it rolls over", "expiry", "rolls_over"),
+    ("expires monthly", "expiry", "expires"),
+]
+
+
+@given(st.lists(st.sampled_from(TYPED), max_size=6))
+def test_property_typed_answers_last_one_wins(messages: list[tuple[str, str, str]]) -> None:
+    signals = BUDGET
+    for text, _, _ in messages:
+        signals = refine(signals, interpret(text, AT)).signals
+    expected = {question_id: value for _, question_id, value in messages}
+    for question_id in ("use", "top_up", "expiry"):
+        found = getattr(signals, question_id)
+        if question_id in expected:
+            assert found is not None and found.value == expected[question_id]
+        else:
+            assert found is None

@@ -39,7 +39,9 @@ async def test_history_is_isolated_per_workspace_and_user(service: ConversationS
     assert (await service.history(dm(user="U2"))).text == "No checks stored for you yet."
 
 
-async def test_a_retried_event_is_handled_once(service: ConversationService, storage: SqlStorage) -> None:
+async def test_a_retried_event_is_handled_once(
+    service: ConversationService, storage: SqlStorage
+) -> None:
     first = await service.check(dm(), OFFER, event_id="Ev42")
     again = await service.check(dm(), OFFER, event_id="Ev42")
     by_message = await service.message(dm(), OFFER, event_id="Ev42")
@@ -77,7 +79,9 @@ async def test_rate_limit_is_per_user_per_minute_and_shared(
         ("\ufffd" * 40, "binary"),
     ],
 )
-async def test_refused_input_gets_a_polite_error(service: ConversationService, text: str, fragment: str) -> None:
+async def test_refused_input_gets_a_polite_error(
+    service: ConversationService, text: str, fragment: str
+) -> None:
     for call in (service.check, service.message):
         reply = await call(dm(), text)
         assert reply.kind == "error"
@@ -106,7 +110,9 @@ async def test_command_words(service: ConversationService, storage: SqlStorage) 
     assert await storage.get_case(created.case_id or "") is None
 
 
-async def test_a_button_answer_refines_the_case(service: ConversationService, storage: SqlStorage) -> None:
+async def test_a_button_answer_refines_the_case(
+    service: ConversationService, storage: SqlStorage
+) -> None:
     created = await service.check(dm(), OFFER)
     assert created.case_id is not None
     reply = await service.answer(created.case_id, "U1", "use", "work_only", workspace="T1")
@@ -120,7 +126,9 @@ async def test_a_button_answer_refines_the_case(service: ConversationService, st
     assert stored.verdict == reply.verdict
 
 
-async def test_a_button_from_another_workspace_is_refused(service: ConversationService, storage: SqlStorage) -> None:
+async def test_a_button_from_another_workspace_is_refused(
+    service: ConversationService, storage: SqlStorage
+) -> None:
     created = await service.check(dm(workspace="T1"), OFFER)
     reply = await service.answer(created.case_id or "", "U9", "use", "work_only", workspace="T2")
     assert reply.kind == "error"
@@ -129,10 +137,21 @@ async def test_a_button_from_another_workspace_is_refused(service: ConversationS
 
 
 @pytest.mark.parametrize(("question", "value"), [("use", "sometimes"), ("salary", "yes")])
-async def test_an_unknown_button_value_is_an_error(service: ConversationService, question: str, value: str) -> None:
+async def test_an_unknown_button_value_is_an_error(
+    service: ConversationService, question: str, value: str
+) -> None:
     created = await service.check(dm(), OFFER)
     reply = await service.answer(created.case_id or "", "U1", question, value)
     assert reply.kind == "error"
+
+
+async def test_get_case_respects_the_workspace(service: ConversationService) -> None:
+    created = await service.check(dm(workspace="T1"), OFFER)
+    case_id = created.case_id or ""
+    assert (await service.get_case(case_id, platform="slack", workspace="T1")) is not None
+    assert await service.get_case(case_id, workspace="T2") is None
+    assert await service.get_case(case_id, platform="discord") is None
+    assert await service.get_case("missing") is None
 
 
 async def test_answering_an_erased_case_says_so(service: ConversationService) -> None:
@@ -143,7 +162,9 @@ async def test_answering_an_erased_case_says_so(service: ConversationService) ->
 async def test_settings_default_and_update(service: ConversationService) -> None:
     settings = await service.settings(dm())
     assert settings.default_visibility == "private" and settings.default_currency is None
-    updated = await service.update_settings(dm(), default_visibility="public", default_currency="eur")
+    updated = await service.update_settings(
+        dm(), default_visibility="public", default_currency="eur"
+    )
     assert updated.default_currency == "EUR" and updated.updated_by == "U1"
     assert await service.settings(dm()) == updated
     assert (await service.settings(dm(workspace="T2"))).default_visibility == "private"
@@ -190,11 +211,32 @@ async def test_a_new_amount_starts_a_new_case(service: ConversationService) -> N
     assert second.case_id != first.case_id
 
 
-async def test_an_answer_after_new_starts_a_new_case(service: ConversationService) -> None:
-    first = await service.message(dm(), OFFER)
+async def test_small_talk_is_answered_but_not_stored(service: ConversationService) -> None:
+    for call in (service.check, service.message):
+        reply = await call(dm(), "hello there")
+        assert reply.kind == "verdict" and reply.verdict is not None
+        assert reply.case_id is None and reply.notes == []
+    assert (await service.history(dm())).history == []
+
+
+async def test_small_talk_keeps_the_open_case_open(service: ConversationService) -> None:
+    created = await service.message(dm(), OFFER)
+    chatter = await service.message(dm(), "thanks, let me ask them")
+    assert chatter.case_id is None
+    assert any("still open" in note for note in chatter.notes)
+    answered = await service.message(dm(), "they said it's work only")
+    assert answered.kind == "refined" and answered.case_id == created.case_id
+
+
+async def test_an_answer_with_no_open_case_says_so(service: ConversationService) -> None:
+    await service.message(dm(), OFFER)
     await service.message(dm(), "new")
     reply = await service.message(dm(), "it's work only")
-    assert reply.kind == "verdict" and reply.case_id != first.case_id
+    assert reply.kind == "info" and "no open check" in reply.text
+    assert (await service.message(dm(user="U2"), "they said it rolls over")).kind == "info"
+    # an answer that names the allowance itself is a check of its own
+    own = await service.message(dm(), "the token budget is work only")
+    assert own.kind == "verdict" and own.case_id is not None
 
 
 async def test_default_currency_applies_to_bare_amounts(service: ConversationService) -> None:
@@ -237,6 +279,7 @@ async def test_storage_down_still_gives_verdicts(caplog: pytest.LogCaptureFixtur
     assert await service.claim_event("Ev2") is True
     assert (await service.settings(dm())).default_visibility == "private"
     assert (await service.message(dm(), "new")).kind == "info"
+    assert await service.get_case("c1") is None
 
 
 async def test_history_is_newest_first(service: ConversationService, clock: FakeClock) -> None:

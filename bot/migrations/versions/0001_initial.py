@@ -34,7 +34,9 @@ def upgrade() -> None:
         sa.Column("closed", sa.Boolean, nullable=False),
     )
     op.create_index(
-        "ix_cases_conversation", "cases", ["platform", "workspace", "channel", "thread", "created_at"]
+        "ix_cases_conversation",
+        "cases",
+        ["platform", "workspace", "channel", "thread", "created_at"],
     )
     op.create_index("ix_cases_user", "cases", ["platform", "user_id", "created_at"])
     op.create_index("ix_cases_updated_at", "cases", ["updated_at"])
@@ -89,5 +91,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("meta", "rate_limits", "workspace_settings", "processed_events", "answers", "cases"):
+    for table in (
+        "meta",
+        "rate_limits",
+        "workspace_settings",
+        "processed_events",
+        "answers",
+        "cases",
+    ):
         op.drop_table(table)

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from discord_standin import StandIn
+from discord_standin import MemoryMeta, RunClient, StandIn
 
 from adapters.discord.client import DiscordOptions, PerkcheckDiscord
 from core.service import ConversationService
-
-
-class MemoryMeta:
-    """A hand-written MetaStore: a dict, with the number of writes."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-        self.writes = 0
-
-    async def get_meta(self, key: str) -> str | None:
-        return self.values.get(key)
-
-    async def set_meta(self, key: str, value: str) -> None:
-        self.values[key] = value
-        self.writes += 1
 
 
 @pytest.fixture
@@ -40,9 +25,6 @@ async def standin() -> AsyncIterator[StandIn]:
     await server.start()
     yield server
     await server.close()
-
-
-RunClient = Callable[..., contextlib.AbstractAsyncContextManager[PerkcheckDiscord]]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ reads from the real service. Bound to port 0; reached through DISCORD_API_URL/GA
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from adapters.discord.client import PerkcheckDiscord
 
 APP_ID = 910000000000000001
 BOT_ID = 910000000000000002
@@ -294,6 +297,25 @@ def button_click(
     return payload
 
 
+class MemoryMeta:
+    """A hand-written MetaStore: a dict, with the number of writes."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.writes = 0
+
+    async def get_meta(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        self.values[key] = value
+        self.writes += 1
+
+
+#: The `run_client` fixture: `async with run_client(service, **options) as client: ...`
+RunClient = Callable[..., contextlib.AbstractAsyncContextManager[PerkcheckDiscord]]
+
+
 @dataclass
 class Call:
     """One REST request the client made."""
@@ -315,6 +337,8 @@ class StandIn:
     channel_messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: a status code to answer channel message posts with (e.g. 403 for a missing permission).
     channel_post_status: dict[str, int] = field(default_factory=dict)
+    #: channel ids whose history the bot may not read (403, as without Read Message History).
+    unreadable_channels: set[str] = field(default_factory=set)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _sequences: dict[int, int] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -494,6 +518,8 @@ class StandIn:
             return 200, sent
         if call.method == "DELETE":
             return 204, None
+        if channel_id in self.unreadable_channels:
+            return 403, {"message": "Missing Access", "code": 50001}
         if len(parts) == 4:
             found = [m for m in stored if m["id"] == parts[3]]
             return (

@@ -14,12 +14,12 @@ from typing import Any
 
 import discord
 import pytest
-from conftest import MemoryMeta
 from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 from discord_standin import (
     ALICE,
     BOB,
     BOT_USER,
+    MemoryMeta,
     application,
     button_click,
     message,
@@ -83,6 +83,15 @@ class SlowService:
         if self.fail:
             raise RuntimeError("database on fire")
         return Reply(kind="verdict", verdict=classify(text), case_id="c" * 32)
+
+    async def answer(
+        self, case_id: str, user: str, question_id: str, value: str, **_: Any
+    ) -> Reply:
+        await asyncio.sleep(self.delay)
+        verdict = classify(f"$500/month API budget, work-only, it {value.replace('_', ' ')}")
+        return Reply(
+            kind="refined", verdict=verdict, case_id=case_id, changes=["Expiry: rolls over."]
+        )
 
 
 def make_client(service: Any, **options: Any) -> PerkcheckDiscord:
@@ -247,3 +256,23 @@ async def test_someone_elses_click_on_an_erased_case_gets_a_private_note(
     assert sent.payload["type"] == 4
     assert sent.payload["data"]["flags"] == 64
     assert "no longer have that check" in sent.payload["data"]["content"]
+
+
+async def test_slow_click_is_deferred_then_the_original_message_edited(
+    adapter: RecordingAdapter,
+) -> None:
+    client = make_client(SlowService(delay=0.2), response_budget=0.05)
+    custom_id = "perkcheck:a:" + "c" * 32 + ":expiry:rolls_over"
+    parsed = parse_answer_custom_id(custom_id)
+    assert parsed is not None
+    click = interaction(client, button_click(custom_id, message("", author=BOT_USER)))
+    await AnswerButton(parsed, "Rolls over", row=0).callback(click)
+    defer, edit = adapter.sent
+    assert defer.payload == {"type": 6}  # DEFERRED_UPDATE_MESSAGE
+    assert (edit.method, edit.path.rsplit("/", 2)[-2:]) == ("PATCH", ["messages", "@original"])
+    assert edit.payload["allowed_mentions"] == {"parse": []}
+    assert edit.payload["embeds"][0]["fields"][0] == {
+        "name": "What changed",
+        "value": "• Expiry: rolls over.",
+        "inline": False,
+    }

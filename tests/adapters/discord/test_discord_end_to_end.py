@@ -7,10 +7,10 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import MemoryMeta, RunClient
 from discord_standin import (
     ALICE,
     ALICE_ID,
+    APP_ID,
     BOB,
     BOT_USER,
     CHANNEL_ID,
@@ -18,6 +18,8 @@ from discord_standin import (
     MESSAGE_CONTENT_INTENT,
     THREAD_ID,
     Call,
+    MemoryMeta,
+    RunClient,
     StandIn,
     button_click,
     message,
@@ -33,10 +35,6 @@ from core.service import ConversationService
 OFFER = "$500/month API budget, work-only"
 MENTION = f"<@{BOT_USER['id']}>"
 NO_PINGS = {"parse": []}
-
-
-def callbacks(standin: StandIn) -> list[Call]:
-    return [call for call in standin.calls if call.path.endswith("/callback")]
 
 
 def is_callback(call: Call) -> bool:
@@ -245,10 +243,13 @@ async def test_commands_sync_only_when_their_definition_changes(
     async with run_client(service):
         pass
     assert len(syncs()) == 1
-    meta.values = {key: "stale" for key in meta.values}
+    meta.values = {key: "hash of an older definition" for key in meta.values}
+    async with run_client(service):
+        pass
+    assert len(syncs()) == 2
     async with run_client(service, guild_id=1234):
         pass
-    assert [c.path.split("/")[-2] for c in syncs()][-1] == "1234"
+    assert syncs()[-1].path == f"/applications/{APP_ID}/guilds/1234/commands"
 
 
 async def test_shards_and_message_content_intent_are_identified(
@@ -307,3 +308,44 @@ async def test_runtime_serves_until_cancelled(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_help_in_a_dm_explains_discord_commands_and_the_intent_setting(
+    standin: StandIn, run_client: RunClient, service: ConversationService
+) -> None:
+    async with run_client(service, message_content=False):
+        await standin.post_message(message("help", channel_id=DM_CHANNEL_ID, guild_id=None))
+        [call] = await standin.wait_for(channel_post(DM_CHANNEL_ID))
+    content = call.body["content"]
+    assert "/perkcheck" in content and "Check this offer" in content
+    assert "Reading earlier messages is switched off" in content
+    assert len(content) <= 2000
+
+
+async def test_unreadable_thread_history_falls_back_to_the_mention_and_notes_it(
+    standin: StandIn, run_client: RunClient, service: ConversationService
+) -> None:
+    standin.unreadable_channels.add(str(THREAD_ID))
+    async with run_client(service) as client:
+        mention = message(f"{MENTION} {OFFER}", channel_id=THREAD_ID, mentions=[BOT_USER])
+        await standin.post_message(mention)
+        [answer] = await standin.wait_for(channel_post(THREAD_ID))
+        [note] = await standin.wait_for(channel_post(DM_CHANNEL_ID))
+        assert not client.is_closed()
+    assert embed_of(answer.body)["title"] == "Operating cost"  # from the mention's own text
+    assert "Read Message History" in note.body["content"]
+    assert note.body["allowed_mentions"] == NO_PINGS
+
+
+async def test_reply_to_the_bots_verdict_refines_the_case(
+    standin: StandIn, run_client: RunClient, service: ConversationService
+) -> None:
+    async with run_client(service):
+        await standin.post_message(message(f"{MENTION} {OFFER}", mentions=[BOT_USER]))
+        await standin.wait_for(channel_post(CHANNEL_ID))
+        verdict_message = standin.channel_messages[str(CHANNEL_ID)][-1]
+        assert verdict_message["author"]["id"] == BOT_USER["id"]
+        answer = message(f"{MENTION} it rolls over", mentions=[BOT_USER], reference=verdict_message)
+        await standin.post_message(answer)
+        [_, refined] = await standin.wait_for(channel_post(CHANNEL_ID), count=2)
+    assert field_names(embed_of(refined.body))[0] == "What changed"

@@ -93,7 +93,8 @@ def test_mentions_are_found_and_stripped() -> None:
     found = discord.Message(state=state, channel=channel, data=data)  # type: ignore[arg-type]
     assert mentions_user(found, BOT_ID)
     assert not mentions_user(found, ALICE_ID)
-    assert strip_mention(found.content, BOT_ID) == "is   this pay?".replace("   ", "   ")
+    assert strip_mention(found.content, BOT_ID) == "is this pay?"
+    assert strip_mention(f"<@{BOT_ID}>\n$500/month\nwork-only", BOT_ID) == "$500/month\nwork-only"
 
 
 def test_message_text_falls_back_to_embeds() -> None:

@@ -73,7 +73,7 @@ async def slack_api() -> AsyncIterator[SlackStandIn]:
 
 def make_bolt_app(service: ConversationService, api: SlackStandIn) -> AsyncApp:
     client = build_web_client("xoxb-test-token", api.api_url)
-    return build_bolt_app(service, client=client, signing_secret=SIGNING_SECRET)
+    return build_bolt_app(service, client=client, signing_secret=SIGNING_SECRET).app
 
 
 @pytest.fixture(params=["http", "dispatch"])

@@ -409,3 +409,55 @@ async def test_rate_limit_answers_politely(slack_api: Any, storage: SqlStorage) 
     assert "limit" not in _blocks_text(replies[1])
     assert "2 checks in a minute" in _blocks_text(replies[2])
     assert len(await storage.list_cases("slack", TEAM_ID, "U0USER01", 10)) == 2
+
+
+async def test_an_unreadable_thread_still_gets_an_answer_from_the_mention(slack: Slack) -> None:
+    slack.api.fail_next("conversations.replies", 200)  # answered with ok: false
+    mention = _mention(f"<@{BOT_USER_ID}> {OFFER}", ts="600.2", thread_ts="600.1")
+
+    await slack.event(event_body(mention, event_id="Ev060"))
+
+    posted = (await slack.api.wait_for("chat.postMessage"))[0].data
+    assert posted["thread_ts"] == "600.1"
+    assert classify(OFFER).label in _blocks_text(posted)
+
+
+async def test_a_failed_chat_update_falls_back_to_the_response_url(
+    slack: Slack, storage: SqlStorage
+) -> None:
+    await slack.command(OFFER)
+    case = await _only_case(storage)
+    slack.api.fail_next("chat.update", 200)  # ok: false, e.g. cant_update_message
+    payload = block_action_payload(
+        answer_action_id("use", "some_personal"),
+        case.id,
+        response_url=slack.api.response_url("fallback"),
+        ephemeral=False,
+    )
+    await slack.interact(payload)
+
+    replaced = (await slack.api.wait_for("response_url"))[0].data
+    assert replaced["replace_original"] is True
+    stored = await storage.get_case(case.id)
+    assert stored is not None and stored.verdict.label in _blocks_text(replaced)
+
+
+async def test_a_click_from_another_workspace_changes_nothing(
+    slack: Slack, storage: SqlStorage
+) -> None:
+    await slack.command(OFFER)
+    case = await _only_case(storage)
+    payload = block_action_payload(
+        answer_action_id("use", "personal_allowed"),
+        case.id,
+        response_url=slack.api.response_url("x"),
+    )
+    payload["team"] = {"id": "T0OTHER99", "domain": "elsewhere"}
+
+    await slack.interact(payload)
+
+    posted = (await slack.api.wait_for("response_url"))[0].data
+    assert posted["replace_original"] is False
+    assert posted["response_type"] == "ephemeral"
+    unchanged = await storage.get_case(case.id)
+    assert unchanged is not None and unchanged.answers == []

@@ -87,8 +87,9 @@ def test_thread_text_skips_the_bot_and_strips_its_mention() -> None:
         {"user": "U2", "text": "work only, I asked <@U3>", "ts": "4"},
         {"user": "U1", "text": "<@UBOT> what do you think?", "ts": "5"},
     ]
-    text = thread_offer_text(messages, bot_user_id="UBOT", bot_id="BBOT")
-    assert text.splitlines() == [
+    thread = thread_offer_text(messages, bot_user_id="UBOT", bot_id="BBOT", max_chars=4000)
+    assert thread.left_out == 0
+    assert thread.text.splitlines() == [
         "They offer $500/month in API credits & more",
         "work only, I asked <@U3>",
         "what do you think?",
@@ -112,3 +113,23 @@ def test_strip_mentions_keeps_other_people() -> None:
 )
 def test_only_plain_dms_count(event: dict[str, str], expected: bool) -> None:
     assert is_user_dm(event) is expected
+
+
+def test_a_long_thread_keeps_the_parent_and_latest_replies_and_says_so() -> None:
+    parent = {"user": "U1", "text": "Offer: $500/month API credits", "ts": "1"}
+    chatter = [
+        {"user": "U2", "text": f"reply {index} " + "x" * 90, "ts": f"{index + 2}"}
+        for index in range(50)
+    ]
+    latest = {"user": "U1", "text": "is it work only?", "ts": "99"}
+
+    thread = thread_offer_text(
+        [parent, *chatter, latest], bot_user_id=None, bot_id=None, max_chars=1000
+    )
+
+    lines = thread.text.splitlines()
+    assert len(thread.text) <= 1000
+    assert lines[0] == parent["text"]
+    assert lines[-1] == latest["text"]
+    assert thread.left_out == 50 + 2 - len(lines)
+    assert "reply 49" in thread.text and "reply 0 " not in thread.text

@@ -212,3 +212,21 @@ def test_questions_as_text_is_one_pasteable_message() -> None:
     assert "1. Is it work only?" in text
     assert "2. Is it taxed?" in text
     assert "no open questions" in questions_as_text(_verdict([], []))
+
+
+def test_rendered_messages_do_not_share_button_values() -> None:
+    questions = [Question(id="use", text="Work only?"), Question(id="expiry", text="Expires?")]
+    verdict = _verdict([], questions)
+    first = render_reply(Reply(kind="verdict", verdict=verdict, case_id="case-a"), shareable=True)
+    second = render_reply(Reply(kind="verdict", verdict=verdict, case_id="case-b"), shareable=True)
+
+    def values(message: Any) -> set[str]:
+        return {
+            element["value"]
+            for block in message.to_dict()["blocks"]
+            for element in block.get("elements", [])
+            if element.get("type") == "button"
+        }
+
+    assert values(first) == {"case-a"}
+    assert values(second) == {"case-b"}

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from conftest import SIGNING_SECRET, Slack
 from slack_standin import (
     BOT_USER_ID,
@@ -203,3 +204,75 @@ async def test_storage_down_still_gives_a_verdict_with_a_note(slack_api: SlackSt
     assert classify(OFFER).label in blocks
     assert "could not be saved" in blocks
     assert "perkcheck.answer" not in blocks, "no buttons for a case that was not stored"
+
+
+async def test_readyz_reports_the_database(slack_api: SlackStandIn, storage: Any) -> None:
+    from conftest import make_bolt_app
+
+    from bot.slack_runtime import build_web_app, database_probe
+
+    app = make_bolt_app(ConversationService(storage), slack_api)
+    probe = database_probe(ConversationService(storage))
+    assert probe is not None
+
+    async def database_down() -> bool:
+        return False
+
+    for ready, status in ((probe, 200), (database_down, 503)):
+        client = TestClient(TestServer(build_web_app(app, ready), host="127.0.0.1", port=0))
+        await client.start_server()
+        try:
+            assert (await client.get("/readyz")).status == status
+            assert (await client.get("/healthz")).status == 200
+        finally:
+            await client.close()
+
+
+async def test_shutdown_finishes_work_acknowledged_before_it(
+    slack_api: SlackStandIn, storage: Any
+) -> None:
+    """Cancelled mid-request (SIGTERM), HTTP mode still delivers a verdict it promised."""
+
+    class SlowStorage:
+        def __init__(self, inner: Any) -> None:
+            self._inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._inner, name)
+
+        async def create_case(self, case: Any) -> None:
+            await asyncio.sleep(2.0)
+            await self._inner.create_case(case)
+
+    port = _free_port()
+    settings = Settings.load(
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack_api.api_url,
+        port=port,
+    )
+    service = ConversationService(SlowStorage(storage))  # type: ignore[arg-type]
+    task = asyncio.create_task(run_slack(settings, service))
+    body = slash_command_body(OFFER, response_url=slack_api.response_url("late"))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SIGNING_SECRET, body)}
+    async with aiohttp.ClientSession() as http:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                async with http.post(
+                    f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
+                ) as response:
+                    assert "Checking" in await response.text()
+                    break
+            except aiohttp.ClientConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.05)
+
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+    posted = slack_api.of("response_url")
+    assert len(posted) == 1, "the promised verdict went out before the runtime returned"
+    assert classify(OFFER).label in json.dumps(posted[0].data["blocks"])
