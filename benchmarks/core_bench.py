@@ -120,13 +120,18 @@ def run(rounds: int = 20) -> list[tuple[str, str]]:
     walls = []
     for _ in range(7):
         t0 = time.perf_counter()
-        subprocess.run([*command, "check", "--json", "$500/month API budget, work-only"], capture_output=True, check=True)
+        subprocess.run(
+            [*command, "check", "--json", "$500/month API budget, work-only"], capture_output=True, check=True
+        )
         walls.append(time.perf_counter() - t0)
 
     return [
         ("core: classifications/s (corpus)", f"{len(latencies) / elapsed:,.0f}  (target >= 5,000)"),
         ("core: latency p50 / p99 (corpus)", f"{p50 * 1e3:.3f} ms / {p99 * 1e3:.3f} ms"),
-        ("core: 4,000-char offer letter p50 / p99", f"{long_p50 * 1e3:.3f} ms / {long_p99 * 1e3:.3f} ms  (target p99 < 2 ms)"),
+        (
+            "core: 4,000-char offer letter p50 / p99",
+            f"{long_p50 * 1e3:.3f} ms / {long_p99 * 1e3:.3f} ms  (target p99 < 2 ms)",
+        ),
         ("core: 4,000 chars dense with sums p50 / p99", f"{dense_p50 * 1e3:.3f} ms / {dense_p99 * 1e3:.3f} ms"),
         ("cli: perkcheck check --json wall (median of 7)", f"{statistics.median(walls):.3f} s  (target < 0.3 s)"),
     ]

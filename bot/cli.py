@@ -139,8 +139,10 @@ def render_terminal(verdict: Verdict, *, colour: bool) -> str:
             f" real pay {money_text(offer.real_total_annual, offer.currency)}/yr"
         )
         for component in offer.components:
-            amount = "no annual figure" if component.annual_amount is None else money_text(
-                component.annual_amount, offer.currency
+            amount = (
+                "no annual figure"
+                if component.annual_amount is None
+                else money_text(component.annual_amount, offer.currency)
             )
             mark = "pay" if component.counts_as_pay else "not pay"
             lines.append(f"  - {component.label}: {amount} ({mark})")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-
 _LOOKBEHINDS = re.compile(r"^((?:\(\?<!?[^)]*\))*)\\b")
 
 
@@ -277,9 +276,7 @@ WORK_WEAK = _re(
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
 # A negation word at most `reach` words before a phrase: "can't use it for personal stuff".
-NEGATION_BEFORE = {
-    reach: re.compile(rf"{_NEG}\b(?:\s+[\w'-]+){{0,{reach}}}\s*$") for reach in (2, 3)
-}
+NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+[\w'-]+){{0,{reach}}}\s*$") for reach in (2, 3)}
 NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,20}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|off[- ]limits|is not|are not|isn't|aren't)\b"
 )
@@ -473,8 +470,31 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bhiring bonus\b",
         ),
     ),
-    ("equity", _re(r"\brestricted stock", r"\brsus?\b", r"\bequity\b", r"\bstock\b", r"\boptions\b", r"\bshares\b", r"\besops?\b", r"\bgrant\b", r"\bvest")),
-    ("bonus", _re(r"\bvariable\b", r"\bbonus(?:es)?\b", r"\bcommission\b", r"\bvariable pay\b", r"\bincentive\b", r"\bprofit[- ]share\b")),
+    (
+        "equity",
+        _re(
+            r"\brestricted stock",
+            r"\brsus?\b",
+            r"\bequity\b",
+            r"\bstock\b",
+            r"\boptions\b",
+            r"\bshares\b",
+            r"\besops?\b",
+            r"\bgrant\b",
+            r"\bvest",
+        ),
+    ),
+    (
+        "bonus",
+        _re(
+            r"\bvariable\b",
+            r"\bbonus(?:es)?\b",
+            r"\bcommission\b",
+            r"\bvariable pay\b",
+            r"\bincentive\b",
+            r"\bprofit[- ]share\b",
+        ),
+    ),
     (
         "base",
         _re(
@@ -497,7 +517,18 @@ _YEARS = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 VESTING = re.compile(
     rf"(?:over|across|vest(?:ing|s|ed)?(?: over)?)\s{_YEARS}\s?(?:-\s?)?(?:years?|yrs?|y)\b|{_YEARS}[- ]?(?:year|yr)[- ]vest"
 )
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 PERCENT = re.compile(r"(?P<upto>up to |upto |max(?:imum)? (?:of )?)?(?P<pct>\d{1,3}(?:\.\d+)?)\s?%")
 INTERROGATIVE = re.compile(
     r"^\s*(?:can|could|is|are|does|do|did|will|would|should|shall|may|might|what|how|why|when|which|who|whether|isn't|aren't)\b"

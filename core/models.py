@@ -87,7 +87,9 @@ class Verdict(_Model):
 
     def to_json_dict(self) -> dict[str, object]:
         """The contract's JSON shape, whole numbers written as integers."""
-        return _tidy_numbers(self.model_dump(mode="json"))  # type: ignore[no-any-return]
+        tidy = _tidy_numbers(self.model_dump(mode="json"))
+        assert isinstance(tidy, dict)
+        return tidy
 
 
 def _tidy_numbers(value: object) -> object:

@@ -173,7 +173,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "quarter",
-        re.compile(r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b"),
+        re.compile(
+            r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b"
+        ),
     ),
     (
         "year",
@@ -259,7 +261,9 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             currency = default_dollar
         if suf and pre in (None, "$"):
             currency = default_dollar if suf == "$" else _SUFFIX_CURRENCIES[suf]
-        if mult in ("lpa",) or (mult in ("l", "lakh", "lakhs", "lac", "lacs", "cr", "crore", "crores") and currency is None):
+        if mult in ("lpa",) or (
+            mult in ("l", "lakh", "lakhs", "lac", "lacs", "cr", "crore", "crores") and currency is None
+        ):
             currency = currency or "INR"
         end = match.end()
         tail = low[end : end + 40]

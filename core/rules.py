@@ -51,10 +51,10 @@ def decide(signals: Signals) -> Verdict:
         currency=money.currency if money else None,
         period=money.period if money else None,
         annual_amount=annual,
-        form=signals.form.value if (signals.form and has_allowance) else None,  # type: ignore[arg-type]
-        use=use if has_allowance else "unknown",  # type: ignore[arg-type]
-        expiry=expiry if has_allowance else "unknown",  # type: ignore[arg-type]
-        top_up=top_up if has_allowance else "unknown",  # type: ignore[arg-type]
+        form=signals.form.value if (signals.form and has_allowance) else None,
+        use=use if has_allowance else "unknown",
+        expiry=expiry if has_allowance else "unknown",
+        top_up=top_up if has_allowance else "unknown",
     )
     comp_value = 0.0 if kind == "operating_cost" else (annual if kind == "perk" else None)
     offer = _offer(signals, kind)
@@ -152,9 +152,7 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
     money = signals.money if signals.has_allowance else None
     if money is not None:
         if allowance.annual_amount is None:
-            reasons.append(
-                f"Amount {quote(money.phrase)}: no period is stated, so I can't put a yearly figure on it."
-            )
+            reasons.append(f"Amount {quote(money.phrase)}: no period is stated, so I can't put a yearly figure on it.")
         elif money.period == "day":
             reasons.append(
                 f"Amount {quote(money.phrase)}: {money_text(allowance.annual_amount, money.currency)} a year,"
@@ -167,9 +165,7 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
                 f"Amount {quote(money.phrase)}: {money_text(allowance.annual_amount, money.currency)} a year."
             )
     elif signals.has_allowance and signals.token_count is not None:
-        reasons.append(
-            f"A token count is not money ({quote(signals.token_count)}): ask what it is worth in currency."
-        )
+        reasons.append(f"A token count is not money ({quote(signals.token_count)}): ask what it is worth in currency.")
 
     if signals.company_kit is not None and allowance.use not in ("personal_allowed", "some_personal"):
         reasons.append(
@@ -191,9 +187,7 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
             f"Only partly open ({use_phrase}): the personal share is pay, the work share is an operating cost."
         )
     elif signals.has_allowance and signals.company_kit is None:
-        reasons.append(
-            "Nothing says whether you can use it outside work, and that decides whether any of it is pay."
-        )
+        reasons.append("Nothing says whether you can use it outside work, and that decides whether any of it is pay.")
 
     if signals.top_up is not None and allowance.top_up != "unknown":
         phrase = quote(signals.top_up.phrase)
@@ -247,9 +241,7 @@ def _offer(signals: Signals, kind: VerdictKind) -> Offer | None:
     for component in signals.components:
         counts = _counts_as_pay(component, kind)
         same_currency = component.currency in (None, currency)
-        rows.append(
-            OfferComponent(label=component.label, annual_amount=component.annual_amount, counts_as_pay=counts)
-        )
+        rows.append(OfferComponent(label=component.label, annual_amount=component.annual_amount, counts_as_pay=counts))
         if component.annual_amount is None or not same_currency:
             continue
         headline_total += component.annual_amount
@@ -282,9 +274,7 @@ def _offer_reasons(signals: Signals, offer: Offer, kind: VerdictKind) -> list[st
         )
     for component in signals.components:
         if component.kind == "equity" and component.annual_amount is None:
-            reasons.append(
-                f"Equity {quote(component.phrase)} has no annual figure, so it is left out of both totals."
-            )
+            reasons.append(f"Equity {quote(component.phrase)} has no annual figure, so it is left out of both totals.")
         if component.kind in ("allowance", "stipend") and component.annual_amount is not None:
             verdict = kind if component.is_main else component.own_verdict
             if verdict in (None, "operating_cost", "perk"):
@@ -296,9 +286,7 @@ def _offer_reasons(signals: Signals, offer: Offer, kind: VerdictKind) -> list[st
         if component.assumed_annual and component.kind != "base":
             reasons.append(f"{quote(component.phrase)} has no period stated, so I read it as yearly.")
         if component.currency not in (None, offer.currency):
-            reasons.append(
-                f"{quote(component.phrase)} is in another currency, so it is left out of the totals."
-            )
+            reasons.append(f"{quote(component.phrase)} is in another currency, so it is left out of the totals.")
     if signals.stated_total is not None:
         stated = signals.stated_total.amount
         if abs(stated - offer.headline_total_annual) > 0.5:

@@ -27,6 +27,7 @@ _TOTAL_AFTER = re.compile(
     r"^\s*(?:/\s?(?:yr|year)|a year|per year|annually|p\.?a\.?)?\s*(?:in )?"
     r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|tc\b|ctc\b|ote\b|all[- ]in)"
 )
+_UNIT_GRANT = re.compile(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)\b")
 # "Can I use it for ...?", "Is it OK to ...?": the use is what is being asked.
 _PERMISSION_QUESTION = re.compile(
     r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"
@@ -54,6 +55,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
     low = prep.low
     money = find_money(prep)
+    prep.focus = _focus(prep, money)
     questions = _interrogative_spans(prep, money)
     components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
 
@@ -115,6 +117,26 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 # --- scopes --------------------------------------------------------------------------------
 
 
+_SHORT_TEXT = 600
+_RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT)
+
+
+def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
+    """In a long text (a pasted offer letter), the sentences about money or an allowance and the
+    sentence after each: the rest is boilerplate ("do not use confidential information for any
+    purpose other than your work") that must not be read as facts about the allowance."""
+    if len(prep.low) <= _SHORT_TEXT:
+        return None
+    sentences = prep.sentences
+    relevant: set[int] = set()
+    for index, (start, end) in enumerate(sentences):
+        if any(start <= mention.start < end for mention in money) or any(
+            pattern.search(prep.low, start, end) for pattern in _RELEVANT
+        ):
+            relevant.update((index, index + 1))
+    return [sentences[index] for index in sorted(relevant) if index < len(sentences)]
+
+
 def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
     """Questions that name no sum ("can I use it for side projects?"): what they mention is asked,
     not stated. A question about a stated sum ("is $500/mo for work worth anything?") still
@@ -170,12 +192,11 @@ def _inside_sorted(index: int, spans: Sequence[Span]) -> bool:
 
 
 def _found(prep: Prepared, value: str, match: re.Match[str]) -> Found:
-    return Found(value=value, phrase=prep.source(match.start(), match.end()))
+    # Built from our own parse, so pydantic's validation is skipped on this hot path.
+    return Found.model_construct(value=value, phrase=prep.source(match.start(), match.end()))
 
 
-def _first(
-    prep: Prepared, pattern: re.Pattern[str], scope: Sequence[Span], questions: Sequence[Span]
-) -> Found | None:
+def _first(prep: Prepared, pattern: re.Pattern[str], scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
     match = next(iter(_matches(prep, pattern, scope, questions)), None)
     return None if match is None else _found(prep, "yes", match)
 
@@ -380,11 +401,15 @@ def _components(
             clause_of[len(components) - 1] = clause
 
     for clause in prep.clauses:
-        if clause in used_clauses:
-            continue
         clause_text = low[clause[0] : clause[1]]
+        if clause in used_clauses or not ("%" in clause_text or _UNIT_GRANT.search(clause_text)):
+            continue
         kind = _clause_kind(clause_text)
         percent = lx.PERCENT.search(clause_text)
+        if percent and kind in (None, "base"):  # "a target of 10% of your base salary"
+            sentence = prep.sentence_at(clause[0])
+            if dict(lx.COMPONENT_KINDS)["bonus"].search(low, sentence[0], sentence[1]):
+                kind = "bonus"
         if kind == "bonus" and percent:
             pct = float(percent.group("pct"))
             components.append(
@@ -396,10 +421,14 @@ def _components(
                     phrase=prep.source(clause[0], clause[1]).strip(),
                 )
             )
-        elif kind == "equity" and (percent or re.search(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)", clause_text)):
+        elif kind == "equity" and (percent or _UNIT_GRANT.search(clause_text)):
             components.append(
-                Component(kind="equity", label=_label("equity", clause_text), annual_amount=None,
-                          phrase=prep.source(clause[0], clause[1]).strip())
+                Component(
+                    kind="equity",
+                    label=_label("equity", clause_text),
+                    annual_amount=None,
+                    phrase=prep.source(clause[0], clause[1]).strip(),
+                )
             )
 
     allowance_indexes = [i for i, c in enumerate(components) if c.kind == "allowance"]
@@ -426,16 +455,14 @@ def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepare
     if kind == "sign_on":
         annual = mention.amount
     elif kind == "equity" and mention.period is None:
-        vest = lx.VESTING.search(clause_text) or lx.VESTING.search(
-            prep.low[slice(*prep.sentence_at(mention.start))]
-        )
+        vest = lx.VESTING.search(clause_text) or lx.VESTING.search(prep.low[slice(*prep.sentence_at(mention.start))])
         word = (vest.group(1) or vest.group(2)) if vest else "0"
         years = int(word) if word.isdigit() else lx.NUMBER_WORDS[word]
         annual = mention.amount / years if years else None
     elif annual is None and kind in ("base", "bonus", "allowance", "stipend"):
         annual, assumed = mention.amount, True
     return Component(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         label=_label(kind, clause_text),
         annual_amount=annual,
         currency=mention.currency,
@@ -497,9 +524,7 @@ def _is_package(components: list[Component]) -> bool:
     return len(components) >= 2
 
 
-def _main_money(
-    money: list[MoneyMention], components: list[Component], main_index: int | None
-) -> MoneyMention | None:
+def _main_money(money: list[MoneyMention], components: list[Component], main_index: int | None) -> MoneyMention | None:
     if main_index is None:
         return None
     phrase = components[main_index].phrase
@@ -509,7 +534,7 @@ def _main_money(
 def _as_money(mention: MoneyMention | None) -> Money | None:
     if mention is None:
         return None
-    return Money(amount=mention.amount, currency=mention.currency, period=mention.period, phrase=mention.phrase)  # type: ignore[arg-type]
+    return Money(amount=mention.amount, currency=mention.currency, period=mention.period, phrase=mention.phrase)
 
 
 def _country(low: str, money: MoneyMention | None) -> str | None:

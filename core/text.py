@@ -43,23 +43,128 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Words the rules depend on; a near-miss spelling of one is read as the word itself.
 VOCABULARY = frozenset(
-    """
-    work only personal projects project anything whatever learning experiments unrestricted
-    unused expire expires expired expiry rollover roll rolls carry carries over forfeit
-    unlimited uncapped capped monthly annual annually yearly quarterly weekly daily
-    budget allowance stipend credits tokens reimburse reimbursed reimbursement subscription
-    business company strictly purposes restricted allowed welcome included compensation
-    taxable increase topped personally private hobby outside hours salary bonus equity
-    options vesting signing payout rollovers month year quarter week
-    """.split()
+    [
+        "work",
+        "only",
+        "personal",
+        "projects",
+        "project",
+        "anything",
+        "whatever",
+        "learning",
+        "experiments",
+        "unrestricted",
+        "unused",
+        "expire",
+        "expires",
+        "expired",
+        "expiry",
+        "rollover",
+        "roll",
+        "rolls",
+        "carry",
+        "carries",
+        "over",
+        "forfeit",
+        "unlimited",
+        "uncapped",
+        "capped",
+        "monthly",
+        "annual",
+        "annually",
+        "yearly",
+        "quarterly",
+        "weekly",
+        "daily",
+        "budget",
+        "allowance",
+        "stipend",
+        "credits",
+        "tokens",
+        "reimburse",
+        "reimbursed",
+        "reimbursement",
+        "subscription",
+        "business",
+        "company",
+        "strictly",
+        "purposes",
+        "restricted",
+        "allowed",
+        "welcome",
+        "included",
+        "compensation",
+        "taxable",
+        "increase",
+        "topped",
+        "personally",
+        "private",
+        "hobby",
+        "outside",
+        "hours",
+        "salary",
+        "bonus",
+        "equity",
+        "options",
+        "vesting",
+        "signing",
+        "payout",
+        "rollovers",
+        "month",
+        "year",
+        "quarter",
+        "week",
+    ]
 )
 # Ordinary words that sit one letter away from a vocabulary word and must stay as they are.
 _KEEP = frozenset(
-    """
-    word worm fork cork pork york form from mork lonely onyx roles polls toll tolls rule rules
-    exile exire years yearn pears wears bears tears gears hears dears fears nears mouth
-    unlimber monthy annul anneal credit token tokes ovary over oven ever river rover cover
-    """.split()
+    [
+        "word",
+        "worm",
+        "fork",
+        "cork",
+        "pork",
+        "york",
+        "form",
+        "from",
+        "mork",
+        "lonely",
+        "onyx",
+        "roles",
+        "polls",
+        "toll",
+        "tolls",
+        "rule",
+        "rules",
+        "exile",
+        "exire",
+        "years",
+        "yearn",
+        "pears",
+        "wears",
+        "bears",
+        "tears",
+        "gears",
+        "hears",
+        "dears",
+        "fears",
+        "nears",
+        "mouth",
+        "unlimber",
+        "monthy",
+        "annul",
+        "anneal",
+        "credit",
+        "token",
+        "tokes",
+        "ovary",
+        "over",
+        "oven",
+        "ever",
+        "river",
+        "rover",
+        "cover",
+    ]
 )
 _WORD = re.compile(r"[a-z]+")
 # Chat shorthand read as the word it stands for.
@@ -148,20 +253,26 @@ def _speller() -> _Speller:
     return _Speller()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Prepared:
     """The original text and the lower-cased, corrected copy that matching runs on."""
 
     original: str
     low: str
     origin: tuple[int, ...]  # origin[i]: index in `original` of low[i]
+    #: Where find_all looks (sorted spans); None for the whole text. Set once, before any search.
+    focus: list[tuple[int, int]] | None = None
     _found: dict[re.Pattern[str], list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def find_all(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        """Every match of `pattern` in the text, scanned once per text and pattern."""
+        """Every match of `pattern` in the focus, scanned once per text and pattern."""
         found = self._found.get(pattern)
         if found is None:
-            found = self._found[pattern] = list(pattern.finditer(self.low))
+            if self.focus is None:
+                found = list(pattern.finditer(self.low))
+            else:
+                found = [match for start, end in self.focus for match in pattern.finditer(self.low, start, end)]
+            self._found[pattern] = found
         return found
 
     def source(self, start: int, end: int) -> str:

@@ -45,9 +45,7 @@ def test_check_json_prints_the_contract_object_on_one_line() -> None:
 
 
 def test_check_for_a_person_names_the_verdict_in_shared_words() -> None:
-    run = perkcheck(
-        "check", "€100 monthly AI stipend, spend it on anything, including personal projects"
-    )
+    run = perkcheck("check", "€100 monthly AI stipend, spend it on anything, including personal projects")
     assert run.returncode == 0
     assert "REAL PERK" in run.stdout
     assert "\033[" not in run.stdout  # no colour when not a terminal
@@ -60,9 +58,7 @@ def test_check_colour_can_be_forced() -> None:
 
 
 def test_check_reads_stdin_when_no_text_is_given() -> None:
-    run = perkcheck(
-        "check", "--json", stdin="£50/month towards AI tools; reasonable personal use is ok"
-    )
+    run = perkcheck("check", "--json", stdin="£50/month towards AI tools; reasonable personal use is ok")
     assert json.loads(run.stdout)["verdict"] == "mixed"
 
 
@@ -94,9 +90,7 @@ def test_over_long_input_is_refused_with_a_clear_message() -> None:
     assert "verdict" not in run.stdout
 
 
-@pytest.mark.parametrize(
-    "text", ["", "\x01\x02\x7f", "<!channel> @everyone", "日本語のテキスト", "<b>markup</b>"]
-)
+@pytest.mark.parametrize("text", ["", "\x01\x02\x7f", "<!channel> @everyone", "日本語のテキスト", "<b>markup</b>"])
 def test_odd_input_gets_a_friendly_unclear(text: str) -> None:
     run = perkcheck("check", "--json", text, stdin="")
     assert run.returncode == 0, run.stderr
@@ -124,10 +118,9 @@ def test_check_does_not_load_platform_or_database_stacks() -> None:
         "from bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['check', '--json', '$1k/mo AI credits'])\n"
-        "heavy = [m for m in ('sqlalchemy', 'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'alembic') if m in sys.modules]\n"
+        "stacks = ('sqlalchemy', 'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'alembic')\n"
+        "heavy = [m for m in stacks if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
-    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert run.stdout.strip() == ""

@@ -20,10 +20,7 @@ OFFER_KEYS = {"headline_total_annual", "real_total_annual"}
 
 def _cases() -> list[dict[str, object]]:
     return [
-        json.loads(line)
-        for path in CORPORA
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        json.loads(line) for path in CORPORA for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
 
 

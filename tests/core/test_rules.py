@@ -81,7 +81,9 @@ def test_rule5_not_said_is_not_known() -> None:
     assert "use" in asked("$2,000 a year in AI credits")
 
 
-@pytest.mark.parametrize("expiry", ["unused credits expire monthly", "unused credits roll over", "unused balance is paid out"])
+@pytest.mark.parametrize(
+    "expiry", ["unused credits expire monthly", "unused credits roll over", "unused balance is paid out"]
+)
 def test_rule6_expiry_changes_worth_not_side(expiry: str) -> None:
     verdict = classify(f"$200/mo API credits, work only, {expiry}")
     assert verdict.verdict == "operating_cost"
@@ -120,10 +122,7 @@ def test_no_allowance_is_unclear_and_asks_nothing() -> None:
 
 def test_each_question_is_asked_exactly_when_unknown() -> None:
     assert asked("an AI budget") >= {"use", "expiry", "top_up", "comp_framing", "tax"}
-    text = (
-        "$100/mo AI stipend for anything, unused rolls over, hard cap, not included in total comp,"
-        " taxed as income"
-    )
+    text = "$100/mo AI stipend for anything, unused rolls over, hard cap, not included in total comp, taxed as income"
     assert asked(text) == set()
 
 

@@ -109,9 +109,7 @@ class SlackStandIn:
         pending = self.failures.get(method)
         if pending:
             status, headers = pending.pop(0)
-            return web.json_response(
-                {"ok": False, "error": "ratelimited"}, status=status, headers=headers
-            )
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=status, headers=headers)
         return web.json_response(self._answer(method, data))
 
     def _answer(self, method: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -244,9 +242,7 @@ def block_action_payload(
     return payload
 
 
-def message_shortcut_payload(
-    text: str, *, response_url: str, user: str = "U0USER01"
-) -> dict[str, Any]:
+def message_shortcut_payload(text: str, *, response_url: str, user: str = "U0USER01") -> dict[str, Any]:
     return {
         "type": "message_action",
         "callback_id": "perkcheck_check_message",

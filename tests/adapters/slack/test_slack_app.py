@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
 
-from conftest import SIGNING_SECRET, Slack
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_harness import SIGNING_SECRET, Slack, SlowStorage, make_bolt_app
 from slack_standin import (
     BOT_ID,
     BOT_USER_ID,
@@ -39,9 +41,7 @@ async def _only_case(storage: SqlStorage, user: str = "U0USER01") -> Any:
 # --- /perkcheck ---------------------------------------------------------------------------------
 
 
-async def test_slash_command_acks_privately_with_the_verdict(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_slash_command_acks_privately_with_the_verdict(slack: Slack, storage: SqlStorage) -> None:
     started = time.perf_counter()
     response = await slack.command(OFFER)
     elapsed = time.perf_counter() - started
@@ -86,28 +86,9 @@ async def test_history_then_forget(slack: Slack, storage: SqlStorage) -> None:
     assert "No checks stored" in _blocks_text((await slack.command("history")).json())
 
 
-async def test_slow_storage_acks_at_once_then_answers_by_response_url(
-    slack_api: Any, storage: SqlStorage
-) -> None:
-    from conftest import make_bolt_app
-    from slack_bolt.request.async_request import AsyncBoltRequest
+async def test_slow_storage_acks_at_once_then_answers_by_response_url(slack_api: Any, storage: SqlStorage) -> None:
 
-    class SlowStorage:
-        """The real storage, with case creation that takes longer than Slack waits."""
-
-        def __init__(self, inner: SqlStorage) -> None:
-            self._inner = inner
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._inner, name)
-
-        async def create_case(self, case: Any) -> None:
-            import asyncio
-
-            await asyncio.sleep(2.0)
-            await self._inner.create_case(case)
-
-    service = ConversationService(SlowStorage(storage))  # type: ignore[arg-type]
+    service = ConversationService(SlowStorage(storage, delay=2.0))  # type: ignore[arg-type]
     app = make_bolt_app(service, slack_api)
     body = slash_command_body(OFFER, response_url=slack_api.response_url("slow"))
     headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SIGNING_SECRET, body)}
@@ -127,9 +108,7 @@ async def test_slow_storage_acks_at_once_then_answers_by_response_url(
 # --- buttons ------------------------------------------------------------------------------------
 
 
-async def test_answer_button_updates_the_private_message_in_place(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_answer_button_updates_the_private_message_in_place(slack: Slack, storage: SqlStorage) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
 
@@ -145,17 +124,13 @@ async def test_answer_button_updates_the_private_message_in_place(
     assert update["replace_original"] is True
     refined = await storage.get_case(case.id)
     assert refined is not None
-    assert [(a.question_id, a.value, a.user) for a in refined.answers] == [
-        ("expiry", "rolls_over", "U0USER01")
-    ]
+    assert [(a.question_id, a.value, a.user) for a in refined.answers] == [("expiry", "rolls_over", "U0USER01")]
     assert refined.signals.expiry is not None and refined.signals.expiry.value == "rolls_over"
     assert refined.verdict.label in _blocks_text(update)
     assert "What changed" in _blocks_text(update)
 
 
-async def test_answer_button_on_a_thread_message_uses_chat_update(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_answer_button_on_a_thread_message_uses_chat_update(slack: Slack, storage: SqlStorage) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
     payload = block_action_payload(
@@ -173,14 +148,10 @@ async def test_answer_button_on_a_thread_message_uses_chat_update(
     assert stored is not None and stored.verdict.label in _blocks_text(update)
 
 
-async def test_share_in_channel_posts_publicly_and_removes_the_private_copy(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_share_in_channel_posts_publicly_and_removes_the_private_copy(slack: Slack, storage: SqlStorage) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
-    payload = block_action_payload(
-        "perkcheck.share", case.id, response_url=slack.api.response_url("s")
-    )
+    payload = block_action_payload("perkcheck.share", case.id, response_url=slack.api.response_url("s"))
     await slack.interact(payload)
 
     posted = await slack.api.wait_for("response_url", count=2)
@@ -208,9 +179,7 @@ async def test_only_the_owner_can_share_a_case(slack: Slack, storage: SqlStorage
 async def test_copy_questions_gives_one_plain_message(slack: Slack, storage: SqlStorage) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
-    payload = block_action_payload(
-        "perkcheck.copy_questions", case.id, response_url=slack.api.response_url("q")
-    )
+    payload = block_action_payload("perkcheck.copy_questions", case.id, response_url=slack.api.response_url("q"))
     await slack.interact(payload)
 
     posted = (await slack.api.wait_for("response_url"))[0].data
@@ -238,9 +207,7 @@ def _mention(text: str, *, ts: str, thread_ts: str | None) -> dict[str, Any]:
     return event
 
 
-async def test_mention_in_a_thread_reads_it_and_answers_in_the_thread(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_mention_in_a_thread_reads_it_and_answers_in_the_thread(slack: Slack, storage: SqlStorage) -> None:
     parent = {
         "user": "U0OTHER1",
         "text": "Offer: $185k base, 10% bonus &amp; $500/month AI",
@@ -260,17 +227,12 @@ async def test_mention_in_a_thread_reads_it_and_answers_in_the_thread(
     assert (replies_call["channel"], replies_call["ts"]) == ("C0CHAN01", "100.1")
     case = await _only_case(storage)
     assert case.thread == "100.1"
-    assert (
-        case.text
-        == "Offer: $185k base, 10% bonus & $500/month AI\nthe credits are work-only\nis this pay?"
-    )
+    assert case.text == "Offer: $185k base, 10% bonus & $500/month AI\nthe credits are work-only\nis this pay?"
     assert bot_earlier["text"] not in case.text
     assert case.verdict.label in _blocks_text(posted)
 
 
-async def test_a_later_mention_in_the_thread_refines_the_same_case(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_a_later_mention_in_the_thread_refines_the_same_case(slack: Slack, storage: SqlStorage) -> None:
     parent = {"user": "U0USER01", "text": "We get $500/month in API credits", "ts": "200.1"}
     first = _mention(f"<@{BOT_USER_ID}>", ts="200.2", thread_ts="200.1")
     slack.api.thread_messages[("C0CHAN01", "200.1")] = [parent, first]
@@ -295,16 +257,13 @@ async def test_a_retried_event_posts_once(slack: Slack) -> None:
     mention = _mention(f"<@{BOT_USER_ID}> {OFFER}", ts="300.1", thread_ts=None)
     body = event_body(mention, event_id="Ev020")
 
-    first = await slack.event(body)
+    first, retry = await asyncio.gather(slack.event(body), slack.event(body, retry_num=1))
     await slack.api.wait_for("chat.postMessage")
-    retry = await slack.event(body, retry_num=1)
     second_retry = await slack.event(body, retry_num=2)
 
     assert (first.status, retry.status, second_retry.status) == (200, 200, 200)
-    later = _mention(f"<@{BOT_USER_ID}> {OFFER}", ts="300.2", thread_ts=None)
-    await slack.event(event_body(later, event_id="Ev021"))
-    await slack.api.wait_for("chat.postMessage", count=2)
-    assert len(slack.api.of("chat.postMessage")) == 2, "the retries posted nothing"
+    await slack.settle()
+    assert len(slack.api.of("chat.postMessage")) == 1, "the retries posted nothing"
     assert slack.api.of("chat.postMessage")[0].data["thread_ts"] == "300.1"
 
 
@@ -321,9 +280,7 @@ def _dm(text: str, ts: str) -> dict[str, Any]:
 
 
 async def test_dm_check_then_answer_refines_the_case(slack: Slack, storage: SqlStorage) -> None:
-    await slack.event(
-        event_body(_dm("We get $500/month in API credits", "400.1"), event_id="Ev030")
-    )
+    await slack.event(event_body(_dm("We get $500/month in API credits", "400.1"), event_id="Ev030"))
     first = (await slack.api.wait_for("chat.postMessage"))[0].data
     assert first["channel"] == "D0DM0001"
     assert first.get("thread_ts") is None
@@ -343,9 +300,10 @@ async def test_bot_and_edited_messages_in_dms_are_ignored(slack: Slack) -> None:
     edited = {**_dm("edited", "410.2"), "subtype": "message_changed"}
     await slack.event(event_body(own, event_id="Ev040"))
     await slack.event(event_body(edited, event_id="Ev041"))
+    await slack.settle()
+    assert slack.api.of("chat.postMessage") == []
     await slack.event(event_body(_dm("help", "410.3"), event_id="Ev042"))
     await slack.api.wait_for("chat.postMessage")
-    assert len(slack.api.of("chat.postMessage")) == 1
 
 
 async def test_message_shortcut_gives_a_private_verdict(slack: Slack, storage: SqlStorage) -> None:
@@ -365,9 +323,7 @@ async def test_message_shortcut_gives_a_private_verdict(slack: Slack, storage: S
 # --- safety ------------------------------------------------------------------------------------
 
 
-async def test_forged_signature_and_stale_timestamp_get_401_and_post_nothing(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_forged_signature_and_stale_timestamp_get_401_and_post_nothing(slack: Slack, storage: SqlStorage) -> None:
     body = slash_command_body(OFFER, response_url=slack.api.response_url("x"))
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     forged = {**form, **sign("not-the-secret", body)}
@@ -378,9 +334,7 @@ async def test_forged_signature_and_stale_timestamp_get_401_and_post_nothing(
         response = await slack.send_raw(body, headers)
         assert response.status == 401
 
-    event = event_body(
-        _mention(f"<@{BOT_USER_ID}> {OFFER}", ts="500.1", thread_ts=None), event_id="Ev050"
-    )
+    event = event_body(_mention(f"<@{BOT_USER_ID}> {OFFER}", ts="500.1", thread_ts=None), event_id="Ev050")
     forged_event = {"Content-Type": "application/json", **sign("wrong", event)}
     assert (await slack.send_raw(event, forged_event)).status == 401
 
@@ -389,8 +343,6 @@ async def test_forged_signature_and_stale_timestamp_get_401_and_post_nothing(
 
 
 async def test_rate_limit_answers_politely(slack_api: Any, storage: SqlStorage) -> None:
-    from conftest import make_bolt_app
-    from slack_bolt.request.async_request import AsyncBoltRequest
 
     app = make_bolt_app(ConversationService(storage, rate_limit_per_minute=2), slack_api)
 
@@ -422,9 +374,7 @@ async def test_an_unreadable_thread_still_gets_an_answer_from_the_mention(slack:
     assert classify(OFFER).label in _blocks_text(posted)
 
 
-async def test_a_failed_chat_update_falls_back_to_the_response_url(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_a_failed_chat_update_falls_back_to_the_response_url(slack: Slack, storage: SqlStorage) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
     slack.api.fail_next("chat.update", 200)  # ok: false, e.g. cant_update_message
@@ -442,9 +392,7 @@ async def test_a_failed_chat_update_falls_back_to_the_response_url(
     assert stored is not None and stored.verdict.label in _blocks_text(replaced)
 
 
-async def test_a_click_from_another_workspace_changes_nothing(
-    slack: Slack, storage: SqlStorage
-) -> None:
+async def test_a_click_from_another_workspace_changes_nothing(slack: Slack, storage: SqlStorage) -> None:
     await slack.command(OFFER)
     case = await _only_case(storage)
     payload = block_action_payload(
@@ -461,3 +409,17 @@ async def test_a_click_from_another_workspace_changes_nothing(
     assert posted["response_type"] == "ephemeral"
     unchanged = await storage.get_case(case.id)
     assert unchanged is not None and unchanged.answers == []
+
+
+async def test_url_verification_challenge_is_answered(slack: Slack) -> None:
+    body = json.dumps(
+        {
+            "token": "legacy",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        }
+    )
+    response = await slack.event(body)
+    assert response.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.body
+    assert slack.api.calls == []

@@ -22,9 +22,7 @@ def test_manifest_declares_what_the_handlers_serve() -> None:
     features = manifest["features"]
     assert [command["command"] for command in features["slash_commands"]] == [SLASH_COMMAND]
     shortcuts = features["shortcuts"]
-    assert [(item["type"], item["callback_id"]) for item in shortcuts] == [
-        ("message", MESSAGE_SHORTCUT_CALLBACK_ID)
-    ]
+    assert [(item["type"], item["callback_id"]) for item in shortcuts] == [("message", MESSAGE_SHORTCUT_CALLBACK_ID)]
     assert shortcuts[0]["name"] == "Check with perkcheck"
     settings = manifest["settings"]
     assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.im"]

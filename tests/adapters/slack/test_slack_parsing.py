@@ -45,12 +45,8 @@ def test_quick_answer_round_trip_and_rejects_unknown() -> None:
     answer = parse_quick_answer(action)
     assert answer is not None
     assert (answer.case_id, answer.question_id, answer.value) == ("case1", "expiry", "rolls_over")
-    assert (
-        parse_quick_answer({"action_id": answer_action_id("expiry", "bogus"), "value": "c"}) is None
-    )
-    assert (
-        parse_quick_answer({"action_id": answer_action_id("use", "work_only"), "value": ""}) is None
-    )
+    assert parse_quick_answer({"action_id": answer_action_id("expiry", "bogus"), "value": "c"}) is None
+    assert parse_quick_answer({"action_id": answer_action_id("use", "work_only"), "value": ""}) is None
     assert parse_quick_answer({"action_id": "perkcheck.share", "value": "c"}) is None
 
 
@@ -117,15 +113,10 @@ def test_only_plain_dms_count(event: dict[str, str], expected: bool) -> None:
 
 def test_a_long_thread_keeps_the_parent_and_latest_replies_and_says_so() -> None:
     parent = {"user": "U1", "text": "Offer: $500/month API credits", "ts": "1"}
-    chatter = [
-        {"user": "U2", "text": f"reply {index} " + "x" * 90, "ts": f"{index + 2}"}
-        for index in range(50)
-    ]
+    chatter = [{"user": "U2", "text": f"reply {index} " + "x" * 90, "ts": f"{index + 2}"} for index in range(50)]
     latest = {"user": "U1", "text": "is it work only?", "ts": "99"}
 
-    thread = thread_offer_text(
-        [parent, *chatter, latest], bot_user_id=None, bot_id=None, max_chars=1000
-    )
+    thread = thread_offer_text([parent, *chatter, latest], bot_user_id=None, bot_id=None, max_chars=1000)
 
     lines = thread.text.splitlines()
     assert len(thread.text) <= 1000

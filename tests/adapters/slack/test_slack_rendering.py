@@ -37,9 +37,7 @@ MENTION_FORMS = [
 ]
 
 
-def _verdict(
-    reasons: list[str], questions: list[Question] | None = None, headline: str = "H"
-) -> Verdict:
+def _verdict(reasons: list[str], questions: list[Question] | None = None, headline: str = "H") -> Verdict:
     return Verdict(
         verdict="mixed",
         headline=headline,
@@ -104,9 +102,7 @@ def test_history_escapes_and_lists_each_case() -> None:
         )
         for index in range(3)
     ]
-    rendered = render_reply(
-        Reply(kind="history", text="Your last 3 checks", history=entries)
-    ).to_dict()
+    rendered = render_reply(Reply(kind="history", text="Your last 3 checks", history=entries)).to_dict()
     joined = "\n".join(_all_texts(rendered))
     assert _live_markup(joined) == []
     for index in range(3):
@@ -124,13 +120,10 @@ def test_longest_possible_verdict_fits_slack_limits() -> None:
         headline_total_annual=1,
         real_total_annual=1,
         components=[
-            OfferComponent(label=worst_text[:200], annual_amount=1000.0, counts_as_pay=True)
-            for _ in range(40)
+            OfferComponent(label=worst_text[:200], annual_amount=1000.0, counts_as_pay=True) for _ in range(40)
         ],
     )
-    verdict = _verdict(reasons, questions).model_copy(
-        update={"offer": offer, "headline": worst_text}
-    )
+    verdict = _verdict(reasons, questions).model_copy(update={"offer": offer, "headline": worst_text})
     reply = Reply(kind="refined", verdict=verdict, case_id="c" * 32, changes=reasons, notes=reasons)
 
     message = render_reply(reply, shareable=True)
@@ -161,9 +154,7 @@ def test_chunking_never_splits_an_escape_sequence() -> None:
 
 def test_answer_buttons_carry_the_case_id_and_decode_back() -> None:
     questions = [Question(id=qid, text=f"{qid}?") for qid in ("use", "expiry", "top_up", "other")]
-    rendered = render_reply(
-        Reply(kind="verdict", verdict=_verdict([], questions), case_id="case42")
-    ).to_dict()
+    rendered = render_reply(Reply(kind="verdict", verdict=_verdict([], questions), case_id="case42")).to_dict()
 
     buttons = [
         element
@@ -173,9 +164,7 @@ def test_answer_buttons_carry_the_case_id_and_decode_back() -> None:
     ]
     decoded = [parse_quick_answer(button) for button in buttons]
     answers = {(item.question_id, item.value) for item in decoded if item is not None}
-    expected = {
-        (qid, value) for qid in ("use", "expiry", "top_up") for value, _ in QUICK_ANSWERS[qid]
-    }
+    expected = {(qid, value) for qid in ("use", "expiry", "top_up") for value, _ in QUICK_ANSWERS[qid]}
     assert answers == expected
     assert all(item.case_id == "case42" for item in decoded if item is not None)
     action_ids = [button["action_id"] for button in buttons]
@@ -186,17 +175,13 @@ def test_answer_buttons_carry_the_case_id_and_decode_back() -> None:
 
 def test_reply_without_case_id_has_no_buttons() -> None:
     verdict = _verdict([], [Question(id="use", text="Work only?")])
-    rendered = render_reply(
-        Reply(kind="verdict", verdict=verdict, notes=["not saved"]), shareable=True
-    )
+    rendered = render_reply(Reply(kind="verdict", verdict=verdict, notes=["not saved"]), shareable=True)
     assert "button" not in json.dumps(rendered.to_dict())
 
 
 def test_verdict_shows_the_shared_words_amounts_reasons_and_questions() -> None:
     verdict = classify("$500/month API budget, work-only")
-    rendered = json.dumps(
-        render_reply(Reply(kind="verdict", verdict=verdict, case_id="c1")).to_dict()
-    )
+    rendered = json.dumps(render_reply(Reply(kind="verdict", verdict=verdict, case_id="c1")).to_dict())
     assert verdict.label in rendered
     assert json.dumps(escape(verdict.headline))[1:-1] in rendered
     for question in verdict.questions:

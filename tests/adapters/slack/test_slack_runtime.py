@@ -13,7 +13,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from conftest import SIGNING_SECRET, Slack
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_harness import SIGNING_SECRET, DownStorage, Slack, SlowStorage, make_bolt_app
 from slack_standin import (
     BOT_USER_ID,
     TEAM_ID,
@@ -24,7 +25,7 @@ from slack_standin import (
 )
 
 from bot.settings import Settings
-from bot.slack_runtime import run_slack
+from bot.slack_runtime import build_web_app, database_probe, run_slack
 from core.classifier import classify
 from core.service import ConversationService
 
@@ -32,9 +33,7 @@ OFFER = "$500/month API budget, work-only"
 
 
 @contextlib.asynccontextmanager
-async def running(
-    settings: Settings, service: ConversationService
-) -> AsyncIterator[asyncio.Task[None]]:
+async def running(settings: Settings, service: ConversationService) -> AsyncIterator[asyncio.Task[None]]:
     task = asyncio.create_task(run_slack(settings, service))
     try:
         yield task
@@ -146,9 +145,7 @@ async def test_http_mode_serves_healthz_and_signed_commands(
         async with http.post(f"{base}/slack/events", data=body, headers=headers) as response:
             assert response.status == 200
             ack = await response.json()
-        async with http.post(
-            f"{base}/slack/events", data=body, headers={"X-Slack-Signature": "v0=x"}
-        ) as bad:
+        async with http.post(f"{base}/slack/events", data=body, headers={"X-Slack-Signature": "v0=x"}) as bad:
             assert bad.status == 401
 
     assert ack["response_type"] == "ephemeral"
@@ -179,19 +176,7 @@ async def test_web_api_429_is_retried_after_retry_after(slack: Slack) -> None:
     assert slack.api.failures["chat.postMessage"] == [], "both failures were served and retried"
 
 
-class DownStorage:
-    """A storage whose database is unreachable: every call fails."""
-
-    def __getattr__(self, name: str) -> Any:
-        async def unavailable(*_args: Any, **_kwargs: Any) -> Any:
-            raise ConnectionRefusedError(f"database unavailable ({name})")
-
-        return unavailable
-
-
 async def test_storage_down_still_gives_a_verdict_with_a_note(slack_api: SlackStandIn) -> None:
-    from conftest import make_bolt_app
-    from slack_bolt.request.async_request import AsyncBoltRequest
 
     app = make_bolt_app(ConversationService(DownStorage()), slack_api)  # type: ignore[arg-type]
     body = slash_command_body(OFFER, response_url=slack_api.response_url("down"))
@@ -207,9 +192,6 @@ async def test_storage_down_still_gives_a_verdict_with_a_note(slack_api: SlackSt
 
 
 async def test_readyz_reports_the_database(slack_api: SlackStandIn, storage: Any) -> None:
-    from conftest import make_bolt_app
-
-    from bot.slack_runtime import build_web_app, database_probe
 
     app = make_bolt_app(ConversationService(storage), slack_api)
     probe = database_probe(ConversationService(storage))
@@ -228,21 +210,8 @@ async def test_readyz_reports_the_database(slack_api: SlackStandIn, storage: Any
             await client.close()
 
 
-async def test_shutdown_finishes_work_acknowledged_before_it(
-    slack_api: SlackStandIn, storage: Any
-) -> None:
+async def test_shutdown_finishes_work_acknowledged_before_it(slack_api: SlackStandIn, storage: Any) -> None:
     """Cancelled mid-request (SIGTERM), HTTP mode still delivers a verdict it promised."""
-
-    class SlowStorage:
-        def __init__(self, inner: Any) -> None:
-            self._inner = inner
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._inner, name)
-
-        async def create_case(self, case: Any) -> None:
-            await asyncio.sleep(2.0)
-            await self._inner.create_case(case)
 
     port = _free_port()
     settings = Settings.load(
@@ -251,7 +220,7 @@ async def test_shutdown_finishes_work_acknowledged_before_it(
         slack_api_url=slack_api.api_url,
         port=port,
     )
-    service = ConversationService(SlowStorage(storage))  # type: ignore[arg-type]
+    service = ConversationService(SlowStorage(storage, delay=2.0))  # type: ignore[arg-type]
     task = asyncio.create_task(run_slack(settings, service))
     body = slash_command_body(OFFER, response_url=slack_api.response_url("late"))
     headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SIGNING_SECRET, body)}
@@ -259,9 +228,7 @@ async def test_shutdown_finishes_work_acknowledged_before_it(
         deadline = time.monotonic() + 10
         while True:
             try:
-                async with http.post(
-                    f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
-                ) as response:
+                async with http.post(f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers) as response:
                     assert "Checking" in await response.text()
                     break
             except aiohttp.ClientConnectionError:
