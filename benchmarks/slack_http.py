@@ -92,9 +92,7 @@ async def _slack_api_standin() -> tuple[web.AppRunner, str]:
     """auth.test (Bolt asks once who the bot is) and a response_url sink."""
 
     async def auth_test(_request: web.Request) -> web.Response:
-        return web.json_response(
-            {"ok": True, "team_id": "T0BENCH1", "user_id": "UBOT0001", "bot_id": "BBOT0001"}
-        )
+        return web.json_response({"ok": True, "team_id": "T0BENCH1", "user_id": "UBOT0001", "bot_id": "BBOT0001"})
 
     async def response_url(_request: web.Request) -> web.Response:
         return web.Response(text="ok")
@@ -192,9 +190,7 @@ async def _load(name: str, url: str, response_url: str, requests: int, concurren
     return Result(name, seconds, latencies, errors)
 
 
-async def _measure(
-    name: str, kind: str, database_url: str, requests: int, concurrency: int
-) -> Result:
+async def _measure(name: str, kind: str, database_url: str, requests: int, concurrency: int) -> Result:
     ours, theirs = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
         target=_server_process, args=(kind, database_url, theirs), daemon=True
@@ -244,8 +240,7 @@ def format_table(results: list[Result], requests: int, concurrency: int) -> str:
     """The results as a table, with each throughput's ratio to the bare Bolt app (first row)."""
     bare = results[0]
     lines = [
-        f"Slack HTTP mode: {requests} signed /perkcheck requests, {concurrency} in flight, "
-        "one process per server",
+        f"Slack HTTP mode: {requests} signed /perkcheck requests, {concurrency} in flight, one process per server",
         f"{'server':<34}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>7}{'late':>6}",
     ]
     for result in results:
@@ -260,9 +255,7 @@ def format_table(results: list[Result], requests: int, concurrency: int) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     arguments = parser.parse_args()

@@ -124,9 +124,7 @@ async def run_slack(settings: Settings, service: ConversationService) -> None:
     app_token = settings.slack_app_token
     signing_secret = settings.slack_signing_secret
     if app_token is None and signing_secret is None:
-        raise ValueError(
-            "SLACK_SIGNING_SECRET is required for Slack HTTP mode (or set SLACK_APP_TOKEN)"
-        )
+        raise ValueError("SLACK_SIGNING_SECRET is required for Slack HTTP mode (or set SLACK_APP_TOKEN)")
     secret = signing_secret.get_secret_value() if signing_secret is not None else None
     bot = build_bolt_app(service, client=client, signing_secret=secret)
     if app_token is not None:
@@ -151,9 +149,7 @@ async def run_http_mode(
     bot: SlackBot, *, port: int, host: str = "0.0.0.0", ready: ReadinessProbe | None = None
 ) -> None:
     """Serve HTTP mode on `port` until cancelled; then finish in-flight requests and work."""
-    runner = web.AppRunner(
-        build_web_app(bot.app, ready), access_log=None, shutdown_timeout=SHUTDOWN_DRAIN_SECONDS
-    )
+    runner = web.AppRunner(build_web_app(bot.app, ready), access_log=None, shutdown_timeout=SHUTDOWN_DRAIN_SECONDS)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host=host, port=port)

@@ -118,9 +118,7 @@ def interaction_conversation(body: Mapping[str, Any]) -> Conversation:
     )
 
 
-def event_conversation(
-    event: Mapping[str, Any], team_id: str | None, *, thread: str | None
-) -> Conversation:
+def event_conversation(event: Mapping[str, Any], team_id: str | None, *, thread: str | None) -> Conversation:
     """The conversation of a message or app_mention event."""
     return Conversation(
         platform="slack",
@@ -188,16 +186,12 @@ def thread_offer_text(
     return ThreadText(text="\n".join(parts), left_out=left_out)
 
 
-def bot_has_replied(
-    messages: Iterable[Mapping[str, Any]], *, bot_user_id: str | None, bot_id: str | None
-) -> bool:
+def bot_has_replied(messages: Iterable[Mapping[str, Any]], *, bot_user_id: str | None, bot_id: str | None) -> bool:
     """True when the bot already answered in the thread, so a mention refines that case."""
     return any(is_from_bot(message, bot_user_id, bot_id) for message in messages)
 
 
-_SKIPPED_SUBTYPES = frozenset(
-    {"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"}
-)
+_SKIPPED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"})
 
 
 def is_user_dm(event: Mapping[str, Any]) -> bool:

@@ -118,9 +118,7 @@ class SlackHandlers:
 
     # --- /perkcheck -------------------------------------------------------------------------
 
-    async def on_command(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
         """`/perkcheck TEXT | help | history | forget`, private unless shared."""
         conv = command_conversation(command)
         word, text = parse_command_text(command.get("text"))
@@ -165,9 +163,7 @@ class SlackHandlers:
         )
         reply = await _guarded(work)
         if reply.kind not in ("verdict", "refined"):
-            await _respond_message(
-                respond, render_reply(reply), response_type="ephemeral", replace_original=False
-            )
+            await _respond_message(respond, render_reply(reply), response_type="ephemeral", replace_original=False)
             return
         container = body.get("container") or {}
         if container.get("is_ephemeral") or not container.get("message_ts"):
@@ -183,9 +179,7 @@ class SlackHandlers:
                 blocks=message.block_dicts(),
             )
         except SlackApiError as error:
-            logger.warning(
-                "chat.update failed (%s); replacing via response_url", error.response.get("error")
-            )
+            logger.warning("chat.update failed (%s); replacing via response_url", error.response.get("error"))
             await _respond_message(respond, message, replace_original=True)
 
     async def on_share(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
@@ -205,9 +199,7 @@ class SlackHandlers:
         )
         await respond(delete_original=True)
 
-    async def on_copy_questions(
-        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def on_copy_questions(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """The open questions as one plain message to paste to a recruiter."""
         await ack()
         case = await self._load_case(_action_value(body), interaction_conversation(body))
@@ -222,9 +214,7 @@ class SlackHandlers:
 
     # --- message shortcut -------------------------------------------------------------------
 
-    async def on_message_shortcut(
-        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
+    async def on_message_shortcut(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         """ "Check with perkcheck" on any message: a private verdict on its text."""
         await ack()
         conv = interaction_conversation(body).model_copy(update={"thread": None})
@@ -256,9 +246,7 @@ class SlackHandlers:
             text = strip_mentions_of(unescape(str(event.get("text") or "")), bot_user_id)
             reply = await _guarded(self._service.message(conv, text, event_id=event_id))
         else:
-            thread = thread_offer_text(
-                messages, bot_user_id=bot_user_id, bot_id=bot_id, max_chars=MAX_INPUT_CHARS
-            )
+            thread = thread_offer_text(messages, bot_user_id=bot_user_id, bot_id=bot_id, max_chars=MAX_INPUT_CHARS)
             if thread.text:
                 reply = await _guarded(self._service.check(conv, thread.text, event_id=event_id))
                 if thread.left_out:
@@ -270,9 +258,7 @@ class SlackHandlers:
                 return
         await _post(client, reply, channel=conv.channel, thread_ts=thread_ts)
 
-    async def on_message(
-        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
-    ) -> None:
+    async def on_message(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         """A DM to the bot: a check, a command word, or an answer to the open case."""
         if not is_user_dm(event):
             return
@@ -297,16 +283,12 @@ class SlackHandlers:
         return case
 
 
-async def _post(
-    client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts: str | None
-) -> None:
+async def _post(client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts: str | None) -> None:
     """Post a reply in a channel or thread; a retried event's duplicate posts nothing."""
     if reply.kind == "duplicate":
         return
     message = render_reply(reply)
-    await client.chat_postMessage(
-        channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts()
-    )
+    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts())
 
 
 def _render_private(reply: Reply) -> SlackMessage:
@@ -341,9 +323,7 @@ async def _respond_message(
     )
 
 
-async def _thread_messages(
-    client: AsyncWebClient, channel: str, thread_ts: str
-) -> list[dict[str, Any]]:
+async def _thread_messages(client: AsyncWebClient, channel: str, thread_ts: str) -> list[dict[str, Any]]:
     """Every message of a thread (parent first), following pagination a few pages deep."""
     messages: list[dict[str, Any]] = []
     cursor: str | None = None
@@ -361,8 +341,7 @@ async def _thread_messages(
 def _left_out_note(left_out: int) -> str:
     replies = "reply" if left_out == 1 else "replies"
     return (
-        "The thread is long, so I read its first message and latest replies "
-        f"and left out {left_out} earlier {replies}."
+        f"The thread is long, so I read its first message and latest replies and left out {left_out} earlier {replies}."
     )
 
 

@@ -105,9 +105,7 @@ def questions_as_text(verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def render_reply(
-    reply: Reply, *, shareable: bool = False, shared_by: str | None = None
-) -> SlackMessage:
+def render_reply(reply: Reply, *, shareable: bool = False, shared_by: str | None = None) -> SlackMessage:
     """The Slack message for any reply.
 
     `shareable` adds the "Share in channel" button; `shared_by` (a Slack user id) credits the
@@ -348,9 +346,7 @@ def _message(
     tail: list[BlockJson] = []
     if notes:
         note_text = chunk_escaped([escape(note) for note in notes], MAX_CONTEXT_CHARS)[0]
-        tail.append(
-            _json(ContextBlock(elements=[MarkdownTextObject(text=note_text, verbatim=True)]))
-        )
+        tail.append(_json(ContextBlock(elements=[MarkdownTextObject(text=note_text, verbatim=True)])))
     tail.extend(footer)
     room = MAX_BLOCKS - len(tail)
     if len(body) > room:
