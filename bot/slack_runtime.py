@@ -1,6 +1,8 @@
 """Run the Slack adapter: Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode on PORT.
 
-HTTP mode serves Slack's requests at `/slack/events` and a liveness probe at `GET /healthz`.
+HTTP mode serves Slack's requests at `/slack/events`, liveness at `GET /healthz` and database
+readiness at `GET /readyz`. On cancellation (SIGTERM) both modes stop taking work and wait, up to
+SHUTDOWN_DRAIN_SECONDS, for what was already acknowledged.
 The Web API client talks to `SLACK_API_URL` (default `https://slack.com/api/`) and retries
 429s after `Retry-After`, server errors and dropped connections with slack_sdk's handlers.
 """

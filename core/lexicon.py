@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import re
 
+from core.languages import EXTRA
+
 _LOOKBEHINDS = re.compile(r"^((?:\(\?<!?[^)]*\))*)\\b")
+
+
+def more(key: str) -> tuple[str, ...]:
+    """The same vocabulary in German, French, Spanish and Japanese (core/languages.py)."""
+    return EXTRA.get(key, ())
 
 
 def _re(*parts: str) -> re.Pattern[str]:
@@ -33,6 +40,7 @@ def _re(*parts: str) -> re.Pattern[str]:
 # --- What the allowance is -----------------------------------------------------------------
 
 AI_WORDS = _re(
+    *more("ai_words"),
     r"\bai\b",
     r"\ba\.i\.",
     r"\bllms?\b",
@@ -64,6 +72,7 @@ AI_WORDS = _re(
     r"\bml\b",
 )
 ALLOWANCE_NOUNS = _re(
+    *more("allowance_nouns"),
     r"\bbudgets?\b",
     r"\bquotas?\b",
     r"\blimits?\b",
@@ -194,6 +203,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "some_personal",
         _re(
+            *more("use:some_personal"),
             r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?)",
             r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:for\s)?(?:work|business|job|company)",
             r"\bwithin reason\b",
@@ -208,6 +218,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "work_only",
         _re(
+            *more("use:work_only"),
             r"\bwork[- ]only\b",
             r"\bonly (?:for|on|to be used for|usable for|use(?:d)? for) (?:work|business|company|job|official|professional|the job|your job|our|client|internal|project)",
             r"\b(?:work|business|company|job|professional|official)(?:[- ]related)? (?:use|usage|purposes?|tasks?|projects?|stuff)? ?only\b",
@@ -227,6 +238,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "personal_allowed",
         _re(
+            *more("use:personal_allowed"),
             r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|accounts?|ideas?|tasks?|time|hacks?|builds?)\b",
             r"\b(?:personal|private) (?:or|and|&|/|as well as) (?:professional|work|business)\b",
             r"\b(?:professional|work|business) (?:or|and|&|/|as well as) (?:personal|private|play)\b",
@@ -287,6 +299,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "cash_out",
         _re(
+            *more("expiry:cash_out"),
             r"\bpaid out\b",
             r"\bcash(?:ed)?[- ]?out\b",
             r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
@@ -302,6 +315,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "rolls_over",
         _re(
+            *more("expiry:never_expires"),
             r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expir(?:e|es|ing)\b",
             r"\bbank(?:s|ed)?\b",
             r"\bno (?:expiry|expiration|expiration date|expiry date|end date)\b",
@@ -312,6 +326,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "expires",
         _re(
+            *more("expiry:expires"),
             r"\buse it or lose it\b",
             r"\b(?:don't|doesn't|do not|does not|won't|will not|cannot|can't|never|no|dont|doesnt|wont) (?:roll|carry|rollover|carryover|rolls)",
             r"\bno (?:roll-?overs?|carry-?overs?|carry over)\b",
@@ -328,6 +343,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "rolls_over",
         _re(
+            *more("expiry:rolls_over"),
             r"\broll(?:s|ed|ing)?[- ]?over\b",
             r"\broll-?overs?\b",
             r"\bcarr(?:y|ies|ied)[- ]?(?:over|forward)\b",
@@ -346,6 +362,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "yes",
         _re(
+            *more("top_up:yes"),
             r"\bunlimited\b",
             r"\buncapped\b",
             r"\bno (?:hard |spending |usage )?(?:cap|limit|ceiling)s?\b",
@@ -356,6 +373,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "no",
         _re(
+            *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
             r"\bno (?:top[- ]?ups?|increases?|extensions?|extra|more|additional)\b",
             r"\b(?:not|never|won't be|will not be|cannot be|can't be|isn't|aren't) (?:be )?(?:topped|increased|raised|extended|replenished)\b",
@@ -426,6 +444,7 @@ COMP_FRAMING = _re(
     r"\bpitched (?:it )?as (?:part of )?(?:comp|compensation|pay)\b",
 )
 TAX = _re(
+    *more("tax"),
     r"\btax\w*",
     r"\bpre-?tax\b",
     r"\bp11d\b",
@@ -498,6 +517,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "base",
         _re(
+            *more("base"),
             r"\bbase\b",
             r"\bbasic\b",
             r"\bfixed (?:pay|salary|ctc|component|comp|compensation)\b",

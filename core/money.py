@@ -133,7 +133,7 @@ def _alternation(words: object) -> str:
 
 _NUMBER = r"\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?"
 _MONEY = re.compile(
-    rf"(?<![\w$€£¥₹])(?P<pre>{_alternation(_PREFIX_CURRENCIES)})?\s?"
+    rf"(?<![a-z0-9_$€£¥₹])(?P<pre>{_alternation(_PREFIX_CURRENCIES)})?\s?"
     rf"(?P<num>{_NUMBER})"
     rf"(?:\s?(?P<mult>{_alternation(_MULTIPLIERS)})(?![a-z]))?"
     rf"(?:\s?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
@@ -151,30 +151,46 @@ _UNIT_AFTER = re.compile(
 _GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per year|a year|annually|p\.?a\.?)")
 _PERIOD_SUFFIX_ONLY = re.compile(r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b)")
 
+# Period words, English first, then German, French, Spanish and Japanese.
 PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("one_time", re.compile(r"\bone[- ]?(?:time|off)\b|\blump[- ]?sum\b|\bsingle payment\b|\bone[- ]shot\b")),
+    (
+        "one_time",
+        re.compile(
+            r"\bone[- ]?(?:time|off)\b|\blump[- ]?sum\b|\bsingle payment\b|\bone[- ]shot\b|"
+            r"\beinmalig\w*|\bponctuel\w*|\bpago único\b|\búnico pago\b|一回限り|一時金"
+        ),
+    ),
     (
         "day",
         re.compile(
             r"/\s?(?:working\s)?(?:day|d)\b|\bper\s(?:working\s)?day\b|\ba\sday\b|\bdaily\b|"
-            r"\b(?:each|every)\s(?:working\s)?day\b|\bper\sdiem\b"
+            r"\b(?:each|every)\s(?:working\s)?day\b|\bper\sdiem\b|"
+            r"\bpro tag\b|\btäglich\b|\bpar jour\b|\bpor día\b|\bal día\b|\bdiari[oa]\b|日額|毎日|/日"
         ),
     ),
     (
         "week",
-        re.compile(r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b"),
+        re.compile(
+            r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b|"
+            r"\bpro woche\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|"
+            r"\bsemanal\b|週額|毎週|/週"
+        ),
     ),
     (
         "month",
         re.compile(
             r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
-            r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b"
+            r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
+            r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|"
+            r"\bmensual\w*|月額|毎月|月々|/月|月に"
         ),
     ),
     (
         "quarter",
         re.compile(
-            r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b"
+            r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b|"
+            r"\bpro quartal\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
+            r"\bpor trimestre\b|\btrimestral\w*|四半期"
         ),
     ),
     (
@@ -182,7 +198,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"/\s?(?:yr|year|y|annum|a)\b|\bper\s(?:yr|year|annum|anum)\b|\ba\s(?:yr|year)\b|\bannually\b|"
             r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
-            r"\bper\scalendar\syear\b|\byear(?:ly)?\sbudget\b"
+            r"\bper\scalendar\syear\b|\byear(?:ly)?\sbudget\b|"
+            r"\bpro jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
+            r"\banual\w*|年額|年間|毎年|/年"
         ),
     ),
 )

@@ -5,9 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -41,6 +45,12 @@ async def running(settings: Settings, service: ConversationService) -> AsyncIter
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def _settings(**values: Any) -> Settings:
+    """Settings from these values only: no `.env` file, no Slack variables from the environment."""
+    unset = {"slack_app_token": None, "slack_signing_secret": None, "slack_api_url": None}
+    return Settings.load(_env_file=None, **{**unset, **values})
 
 
 def _slash_envelope(envelope_id: str, response_url: str) -> dict[str, Any]:
@@ -88,7 +98,7 @@ async def test_socket_mode_connects_and_acknowledges_envelopes(
         _slash_envelope("env-1", slack_api.response_url("sock")),
         _mention_envelope("env-2"),
     ]
-    settings = Settings.load(
+    settings = _settings(
         slack_bot_token="xoxb-test",
         slack_app_token="xapp-test",
         slack_api_url=slack_api.api_url,
@@ -117,7 +127,7 @@ async def test_http_mode_serves_healthz_and_signed_commands(
     slack_api: SlackStandIn, service: ConversationService
 ) -> None:
     port = _free_port()
-    settings = Settings.load(
+    settings = _settings(
         slack_bot_token="xoxb-test",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_api.api_url,
@@ -153,7 +163,7 @@ async def test_http_mode_serves_healthz_and_signed_commands(
 
 
 async def test_http_mode_needs_a_signing_secret(service: ConversationService) -> None:
-    settings = Settings.load(slack_bot_token="xoxb-test")
+    settings = _settings(slack_bot_token="xoxb-test")
     with pytest.raises(ValueError, match="SLACK_SIGNING_SECRET"):
         await run_slack(settings, service)
 
@@ -214,7 +224,7 @@ async def test_shutdown_finishes_work_acknowledged_before_it(slack_api: SlackSta
     """Cancelled mid-request (SIGTERM), HTTP mode still delivers a verdict it promised."""
 
     port = _free_port()
-    settings = Settings.load(
+    settings = _settings(
         slack_bot_token="xoxb-test",
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=slack_api.api_url,
@@ -243,3 +253,35 @@ async def test_shutdown_finishes_work_acknowledged_before_it(slack_api: SlackSta
     posted = slack_api.of("response_url")
     assert len(posted) == 1, "the promised verdict went out before the runtime returned"
     assert classify(OFFER).label in json.dumps(posted[0].data["blocks"])
+
+
+async def test_python_m_bot_serves_slack_and_stops_cleanly_on_sigterm(slack_api: SlackStandIn, tmp_path: Path) -> None:
+    """The real entry point: `python -m bot` with Slack settings, in Socket Mode, then SIGTERM."""
+    slack_api.envelopes_to_send = [_slash_envelope("env-main", slack_api.response_url("main"))]
+    environment = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-entry-point",
+        "SLACK_APP_TOKEN": "xapp-entry-point",
+        "SLACK_API_URL": slack_api.api_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'perkcheck.db'}",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await slack_api.wait_for_socket_acks(1, within=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(process.communicate(), 30)
+
+    assert process.returncode == 0, err.decode()
+    ack = slack_api.socket_acks[0]
+    assert ack["envelope_id"] == "env-main"
+    assert classify(OFFER).label in json.dumps(ack["payload"]["blocks"])
+    assert b"xoxb-entry-point" not in err and b"xapp-entry-point" not in err, "tokens are never logged"
