@@ -137,9 +137,7 @@ def interpret(text: str, at: datetime, user: str | None = None) -> list[Answer]:
     return answers_from_signals(extract_signals(text), text=text, at=at, user=user)
 
 
-def answers_from_signals(
-    signals: Signals, *, text: str, at: datetime, user: str | None = None
-) -> list[Answer]:
+def answers_from_signals(signals: Signals, *, text: str, at: datetime, user: str | None = None) -> list[Answer]:
     """The answers carried by an already-parsed free-text message."""
     return [
         Answer(question_id=qid, value=item.value, text=text, phrase=item.phrase, at=at, user=user)
@@ -176,9 +174,7 @@ def refine(current: Case | Signals, answers: Answer | Iterable[Answer]) -> Refin
             continue  # already known: keep the earlier wording
         new_verdict = decide(new_signals)
         origin = None if answered is None else answer.question_id in answered
-        changes.append(
-            _change_line(answer.question_id, old_value, answer.value, verdict, new_verdict, origin)
-        )
+        changes.append(_change_line(answer.question_id, old_value, answer.value, verdict, new_verdict, origin))
         signals, verdict = new_signals, new_verdict
         if answered is not None:
             answered.add(answer.question_id)

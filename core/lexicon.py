@@ -213,6 +213,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bas long as (?:it|work|the work|you)[^.;\n]{0,30}(?:first|priority|comes first|not abuse)",
             r"\bpersonal use (?:is )?(?:capped|limited)",
             r"\bafter work(?:'s| is) done\b",
+            r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:limited|some|occasional|partly|within reason)",
         ),
     ),
     (
@@ -226,7 +227,10 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bstrictly (?:for )?(?:business|work|professional|company)\b",
             r"\bbusiness use\b",
             r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:work|business|company|job|professional)",
-            r"\b(?:exclusively|solely|purely|strictly) for\b(?! personal| anything| whatever)",
+            r"\b(?:exclusively|solely|purely|strictly) for (?:the )?(?:work|business|company|job|professional|official|your (?:role|job|work|duties))",
+            r"\b(?:anything|everything|nothing) (?:but|except|other than|besides|apart from|that isn't|that is not|not related to|unrelated to) (?:the |your |our )?(?:work|job|business|company|role)\b",
+            r"\bbusiness expenses? only\b",
+            r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
             r"\b(?:no|not|never|\w+n't|cannot|without|nor)\s(?:\w+\s){0,3}(?:for\s)?(?:personal|private|non-work|side)\b",
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:not |never )?(?:allowed|permitted|ok|okay)?\s?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
@@ -239,9 +243,10 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "personal_allowed",
         _re(
             *more("use:personal_allowed"),
-            r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|accounts?|ideas?|tasks?|time|hacks?|builds?)\b",
+            r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending)\b",
+            r"\b(?:for|just for|having) fun\b",
             r"\b(?:personal|private) (?:or|and|&|/|as well as) (?:professional|work|business)\b",
-            r"\b(?:professional|work|business) (?:or|and|&|/|as well as) (?:personal|private|play)\b",
+            r"\b(?:professional|work|business) (?:or|and|&|/|as well as) (?:for )?(?:personal|private|play|fun)\b",
             r"\bwork or play\b",
             r"\b(?:to )?play (?:with|around)\b",
             r"\bgo wild\b",
@@ -279,7 +284,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
 WORK_WEAK = _re(
     r"\b(?:job|work)[- ]related\b",
     r"\bfor (?:your|the) (?:job|role|day job|team)\b",
-    r"\bfor (?!personal|private|your own|own|non)(?:[\w-]+ )?(?:work|business)\b",
+    r"\bfor (?!personal|private|your own|own|non)(?:[\w-]+ )?(?:work|business)\b(?! or\b| and\b| &| /)",
     r"\bon the job\b",
     r"\bwork (?:tasks|purposes|use|stuff)\b",
     r"\bmonitored\b",
@@ -288,9 +293,17 @@ WORK_WEAK = _re(
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
 # A negation word at most `reach` words before a phrase: "can't use it for personal stuff".
-NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+[\w'-]+){{0,{reach}}}\s*$") for reach in (2, 3)}
+NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+[\w'-]+){{0,{reach}}}\s*$") for reach in (1, 2, 3, 5)}
 NEGATION_AFTER = re.compile(
-    r"^[^,;.\n]{0,20}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|off[- ]limits|is not|are not|isn't|aren't)\b"
+    r"^[^,;.\n]{0,20}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
+    r"not fine|off[- ]limits|is not|are not|isn't|aren't|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table)\b"
+    r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b"
+    r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
+)
+# "whether", "no idea if": what follows is asked, not stated.
+INDIRECT_QUESTION = re.compile(
+    r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
+    r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -307,6 +320,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bconverted (?:in)?to (?:cash|salary|pay)",
             r"\bunused\b[^.;\n]{0,40}\b(?:paid|added|returned|given) (?:back )?(?:to you|to your|in cash|as cash|as salary|as a bonus|on your|with your)",
             r"\bunused\b[^.;\n]{0,30}\b(?:cash|your (?:salary|paycheck|paycheque|payslip))\b",
+            r"\b(?:left|leftover|remaining|remainder|unused|unspent|unutili[sz]ed)\b[^.;\n]{0,40}\b(?:added|paid|goes|go|credited|returned) (?:back )?(?:to|into|on|with|in) (?:my|your|the|their) (?:\w+ )?(?:pay|paycheck|paycheque|payslip|salary|payroll)\b",
             r"\b(?:keep|pocket) (?:the|whatever|what(?:'s| is)) (?:rest|left|leftover|remainder|unused|you don't use)",
             r"\b(?:keep|pocket|get) (?:what|whatever) (?:you )?(?:don't|do not|didn't) (?:spend|use)",
             r"\b(?:don't|do not|didn't) (?:spend|use)[^.;\n]{0,25}\b(?:as|in) cash\b",
@@ -327,13 +341,16 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         "expires",
         _re(
             *more("expiry:expires"),
-            r"\buse it or lose it\b",
+            r"\buse[- ]it[- ]or[- ]lose[- ]it\b",
+            r"\broll-?over\s*[:=]\s*(?:no|none|n|false)\b",
+            r"\b(?:not|doesn't|does not|don't|do not|won't|will not|never) (?:go|carry|move|transfer|pass)\w* (?:in)?to (?:the )?next\b",
+            r"\b(?:don't|do not|didn't|did not) use\b[^.;\n]{0,20}\b(?:is |are |gets? )?(?:lost|gone|forfeited|wasted)\b",
             r"\b(?:don't|doesn't|do not|does not|won't|will not|cannot|can't|never|no|dont|doesnt|wont) (?:roll|carry|rollover|carryover|rolls)",
             r"\bno (?:roll-?overs?|carry-?overs?|carry over)\b",
             r"\b(?:non|not)[- ]?(?:rolling|cumulative|transferable|accumulat\w*)\b",
             r"\bexpir(?:e|es|ed|ing|y|ation)\b",
             r"\b(?:forfeit\w*|lapse[sd]?)\b",
-            r"\b(?:unused|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*)\b",
+            r"\b(?:unused|unutili[sz]ed|unspent|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*|lapses?)\b",
             r"\bresets?\b",
             r"\b(?:refresh|refreshes|refreshed)\b",
             r"\bdoes not accumulate\b",
@@ -345,6 +362,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("expiry:rolls_over"),
             r"\broll(?:s|ed|ing)?[- ]?over\b",
+            r"\b(?:roll|rolls|rolled|carr(?:y|ies|ied)) (?:in)?to (?:the )?(?:next|following)\b",
             r"\broll-?overs?\b",
             r"\bcarr(?:y|ies|ied)[- ]?(?:over|forward)\b",
             r"\bcarry-?over\b",
@@ -375,6 +393,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
+            r"\btop[- ]?ups?\s*[:=]\s*(?:no|none|n|false|not available)\b",
             r"\bno (?:top[- ]?ups?|increases?|extensions?|extra|more|additional)\b",
             r"\b(?:not|never|won't be|will not be|cannot be|can't be|isn't|aren't) (?:be )?(?:topped|increased|raised|extended|replenished)\b",
             r"\bonce (?:it'?s|it is|they'?re) (?:gone|used|spent)\b",
@@ -394,7 +413,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "yes",
         _re(
-            r"\btop(?:ped|s)?[- ]?(?:it |you |them )?up\b",
+            r"\btop(?:ped|s)?[- ]?(?:it |you |them )?up\b(?! (?:with|by) \W?\d| every| each| monthly| weekly| quarterly)",
             r"\btop[- ]?ups?\b",
             r"\b(?:increase|raise|bump|extend|expand|boost)(?:d|s)? (?:it|the (?:\S+ )?(?:budget|allowance|limit|cap|amount)|your (?:budget|allowance|limit))",
             r"\bmore (?:if|when|as|on) (?:you |needed|need|request|required)",
@@ -406,7 +425,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmore is available\b",
             r"\b(?:add|give|get) (?:you )?more\b",
             r"\bextra (?:on|upon|by) request\b",
-            r"\bif you (?:run out|go over|exceed|need more)\b",
+            r"\bif (?:you|u|i|we|they) (?:run out|go over|exceed|need more)\b",
             r"\bno questions asked\b",
             r"\bcover (?:any |the )?(?:overage|extra)",
             r"\bscales? with (?:your )?(?:usage|needs)\b",
@@ -522,6 +541,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bbasic\b",
             r"\bfixed (?:pay|salary|ctc|component|comp|compensation)\b",
             r"\blpa fixed\b",
+            r"\bfixed(?=\s*(?:[₹$€£¥]|rs\.?|inr|usd|eur|gbp)?\s?\d)",
             r"\blpa\b",
             r"\bsalary\b",
             r"\bbase pay\b",
@@ -535,7 +555,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _YEARS = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 VESTING = re.compile(
-    rf"(?:over|across|vest(?:ing|s|ed)?(?: over)?)\s{_YEARS}\s?(?:-\s?)?(?:years?|yrs?|y)\b|{_YEARS}[- ]?(?:year|yr)[- ]vest"
+    rf"(?:over|across|vest(?:ing|s|ed)?(?: over)?|/)\s?{_YEARS}\s?(?:-\s?)?(?:years?|yrs?|y)\b|{_YEARS}[- ]?(?:year|yr)[- ]vest"
 )
 NUMBER_WORDS = {
     "one": 1,

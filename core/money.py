@@ -147,6 +147,11 @@ _UNIT_AFTER = re.compile(
     r"employees?|engineers?|percent|x|times|minutes?|mins?|pages?|images?|credits?|"
     r"points?|am|pm)\b|%|:\d)"
 )
+# "base: 145000": a bare number labelled as a pay component is money.
+_LABEL_BEFORE = re.compile(
+    r"\b(?:base|salary|bonus|stipend|budget|allowance|credits?|sign[- ]on|signing|rsus?|equity|pay|comp|ctc|tc)"
+    r"\s*(?:[:=]|\bis\b|\bof\b)\s*$"
+)
 # "40k RSUs/yr": a yearly value of a grant, not a count of units.
 _GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per year|a year|annually|p\.?a\.?)")
 _PERIOD_SUFFIX_ONLY = re.compile(r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b)")
@@ -182,7 +187,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|"
-            r"\bmensual\w*|月額|毎月|月々|/月|月に"
+            r"\bmensual\w*|月額|毎月|每月|月々|/月|月に"
         ),
     ),
     (
@@ -190,7 +195,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b|"
             r"\bpro quartal\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
-            r"\bpor trimestre\b|\btrimestral\w*|四半期"
+            r"\bpor trimestre\b|\btrimestral\w*|四半期|\b(?:every|each|per) (?:three|3) months\b"
         ),
     ),
     (
@@ -285,7 +290,11 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             currency = currency or "INR"
         end = match.end()
         tail = low[end : end + 40]
-        if currency is None and mult is None:
+        if (
+            currency is None
+            and mult is None
+            and not _LABEL_BEFORE.search(low, max(0, match.start() - 24), match.start())
+        ):
             if not _PERIOD_SUFFIX_ONLY.match(tail) or _UNIT_AFTER.match(tail):
                 continue
             if re.match(r"\s?/\s?\d", tail):  # a date or a ratio such as 24/7

@@ -144,9 +144,7 @@ class Storage(Protocol):
     async def open_case(self, conv: Conversation) -> Case | None:
         """The newest unclosed case in this conversation (a thread: anyone's; else the user's)."""
 
-    async def update_case(
-        self, case_id: str, change: Callable[[Case], tuple[Case, Sequence[Answer]]]
-    ) -> Case | None:
+    async def update_case(self, case_id: str, change: Callable[[Case], tuple[Case, Sequence[Answer]]]) -> Case | None:
         """Atomically: lock the case, call `change(case)` (pure, may raise to abort), store the
         returned case's signals/verdict/updated_at with version + 1 and append the returned
         answers. The stored case, or None when there is no such case. Concurrent writers to one
@@ -293,9 +291,7 @@ class ConversationService:
         except Exception:
             log.exception("could not read history")
             return Reply(kind="history", text="I can't read your history just now; try again soon.")
-        entries = [
-            HistoryEntry(case_id=c.id, created_at=c.created_at, verdict=c.verdict) for c in cases
-        ]
+        entries = [HistoryEntry(case_id=c.id, created_at=c.created_at, verdict=c.verdict) for c in cases]
         if not entries:
             text = "No checks stored for you yet."
         elif len(entries) == 1:
@@ -314,14 +310,12 @@ class ConversationService:
             log.exception("could not erase a user's data")
             return Reply(
                 kind="error",
-                text="I couldn't erase your data just now (the database is unavailable). "
-                "Please try again in a minute.",
+                text="I couldn't erase your data just now (the database is unavailable). Please try again in a minute.",
             )
         items = "item" if result.deleted == 1 else "items"
         return Reply(
             kind="forgotten",
-            text=f"Done: I erased {result.deleted} {items} stored about you "
-            "(checks, answers and settings you made).",
+            text=f"Done: I erased {result.deleted} {items} stored about you (checks, answers and settings you made).",
         )
 
     async def claim_event(self, event_id: str) -> bool:
@@ -343,9 +337,7 @@ class ConversationService:
             log.exception("could not read the open case")
             return None
 
-    async def get_case(
-        self, case_id: str, *, platform: str | None = None, workspace: str | None = None
-    ) -> Case | None:
+    async def get_case(self, case_id: str, *, platform: str | None = None, workspace: str | None = None) -> Case | None:
         """A stored case by id; None if unknown, from elsewhere, or if storage is down."""
         try:
             case = await self._storage.get_case(case_id)
@@ -432,9 +424,7 @@ class ConversationService:
         now = self._clock()
         window = now.replace(second=0, microsecond=0)
         try:
-            count = await self._storage.count_hit(
-                f"{conv.platform}:{conv.workspace}", conv.user, window
-            )
+            count = await self._storage.count_hit(f"{conv.platform}:{conv.workspace}", conv.user, window)
         except Exception:
             log.exception("could not count a check for the rate limit; allowing it")
             return None
@@ -447,9 +437,7 @@ class ConversationService:
             )
         return None
 
-    async def _new_case(
-        self, conv: Conversation, text: str, signals: Signals, notes: list[str]
-    ) -> Reply:
+    async def _new_case(self, conv: Conversation, text: str, signals: Signals, notes: list[str]) -> Reply:
         signals = await self._with_default_currency(conv, signals)
         verdict = decide(signals)
         now = self._clock()
@@ -519,8 +507,7 @@ class ConversationService:
         if stored is None:
             return Reply(
                 kind="error",
-                text="I no longer have that check (it was erased or expired). "
-                "Paste the offer again to start over.",
+                text="I no longer have that check (it was erased or expired). Paste the offer again to start over.",
             )
         return self._refined_reply(stored, outcomes[-1], notes=[])
 
@@ -559,9 +546,7 @@ class _OtherWorkspace(Exception):
 
 
 def _updated(case: Case, outcome: Refinement, now: datetime) -> Case:
-    return case.model_copy(
-        update={"signals": outcome.signals, "verdict": outcome.verdict, "updated_at": now}
-    )
+    return case.model_copy(update={"signals": outcome.signals, "verdict": outcome.verdict, "updated_at": now})
 
 
 def _worth_keeping(signals: Signals) -> bool:
@@ -584,10 +569,7 @@ def _refusal(text: str) -> Reply | None:
     return None
 
 
-_TRY = (
-    "Paste the part of the offer that mentions the AI allowance, "
-    'e.g. "$500/month API budget, work-only".'
-)
+_TRY = 'Paste the part of the offer that mentions the AI allowance, e.g. "$500/month API budget, work-only".'
 
 
 def _looks_binary(text: str) -> bool:

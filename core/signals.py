@@ -70,7 +70,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
             scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
     use = _use(prep, scope, questions)
-    expiry = _ordered(prep, lx.EXPIRY, scope, questions)
+    expiry = _expiry(prep, scope, questions)
     top_up = _top_up(prep, scope, questions)
     has_allowance = (
         main_index is not None
@@ -149,7 +149,9 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
         if not asks_permission and any(start <= mention.start < end for mention in money):
             continue
         spans.append((start, end))
-    return spans
+    for match in lx.INDIRECT_QUESTION.finditer(prep.low):  # "they didn't say whether it's work-only"
+        spans.append((match.start(), prep.sentence_at(match.start())[1]))
+    return sorted(spans)
 
 
 def _starts_with_question(prep: Prepared) -> bool:
@@ -230,12 +232,13 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     some = next(iter(_matches(prep, table["some_personal"], scope, questions)), None)
     if some is not None:
         return _found(prep, "some_personal", some)
-    personal = [
-        m
-        for m in _matches(prep, table["personal_allowed"], scope, questions)
-        if not _negated(prep, m, reach=3) and not _WORK_OWNER.search(prep.low[max(0, m.start() - 24) : m.start()])
-    ]
+    personal: list[re.Match[str]] = []
     strong: list[re.Match[str]] = []
+    for match in _matches(prep, table["personal_allowed"], scope, questions):
+        if _WORK_OWNER.search(prep.low[max(0, match.start() - 24) : match.start()]):
+            continue  # "the team's experiments" are work
+        # "personal use is not allowed", "not to be used outside work": a restriction
+        (strong if _negated(prep, match, reach=5) else personal).append(match)
     for match in _matches(prep, table["work_only"], scope, questions):
         if _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
             personal.append(match)  # "not restricted to work": an opening, not a restriction
@@ -255,8 +258,19 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     return None
 
 
+def _expiry(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
+    """The first expiry reading that holds; "not paid out" is not a cash-out."""
+    for value, pattern in lx.EXPIRY:
+        for match in _matches(prep, pattern, scope, questions):
+            if value == "cash_out" and _negated(prep, match, reach=1):
+                continue
+            return _found(prep, value, match)
+    return None
+
+
 def _top_up(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
     explicit_yes, hard_no, soft_yes = (pattern for _, pattern in lx.TOP_UP)
+    # "we won't top it up": a soft promise negated is a cap
     match = next(iter(_matches(prep, explicit_yes, scope, questions)), None)
     if match is not None:
         return _found(prep, "yes", match)
@@ -333,6 +347,52 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
     return None
 
 
+_KIND_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    ("sign_on", (dict(lx.COMPONENT_KINDS)["sign_on"],)),
+    ("allowance", (lx.AI_WORDS, lx.PRODUCTS, lx.KIT)),
+    ("equity", (dict(lx.COMPONENT_KINDS)["equity"],)),
+    ("bonus", (dict(lx.COMPONENT_KINDS)["bonus"],)),
+    ("base", (dict(lx.COMPONENT_KINDS)["base"],)),
+)
+
+
+def _restated_in_question(prep: Prepared, mention: MoneyMention, earlier: Sequence[MoneyMention]) -> bool:
+    end = prep.sentence_at(mention.start)[1]
+    asks = prep.low[end : end + 1] == "?" or prep.low[:end].rstrip().endswith("?")
+    return asks and any(abs(other.amount - mention.amount) < 0.5 for other in earlier)
+
+
+def _kind_near(prep: Prepared, clause: Span, mention: MoneyMention) -> str | None:
+    """With several sums in one clause ("your base of $158,000 and a $3,000 annual AI credit"),
+    each sum takes the kind of the nearest word naming one."""
+    best: tuple[int, int, str] | None = None
+    for rank, (kind, patterns) in enumerate(_KIND_PATTERNS):
+        for pattern in patterns:
+            for match in pattern.finditer(prep.low, clause[0], clause[1]):
+                if match.start() >= mention.end:
+                    distance = match.start() - mention.end
+                elif match.end() <= mention.start:
+                    distance = mention.start - match.end()
+                else:
+                    distance = 0
+                if best is None or (distance, rank) < best[:2]:
+                    best = (distance, rank, kind)
+    return best[2] if best is not None else _clause_kind(prep.low[clause[0] : clause[1]])
+
+
+def _unlabelled_base(prep: Prepared, components: list[Component], unassigned: list[MoneyMention]) -> None:
+    """ "$125k + 10% bonus + $1.2k/yr AI budget": in a package with no base named, a yearly (or
+    period-less) sum that dwarfs every other component is the base salary."""
+    if not unassigned or not components or any(c.kind == "base" for c in components):
+        return
+    biggest = max(unassigned, key=lambda mention: mention.amount)
+    known = [c.annual_amount for c in components if c.annual_amount]
+    if biggest.period in (None, "year") and all(biggest.amount >= 5 * amount for amount in known):
+        clause = prep.clause_at(biggest.start)
+        components.append(_component("base", biggest, prep.low[clause[0] : clause[1]], prep, clause))
+        unassigned.remove(biggest)
+
+
 def _previous_clause(prep: Prepared, clause: Span, sentence: Span) -> Span | None:
     index = prep.clauses.index(clause) if clause in prep.clauses else -1
     if index <= 0:
@@ -370,7 +430,9 @@ def _components(
     unassigned: list[MoneyMention] = []
     used_clauses: set[Span] = set()
 
-    for mention in money:
+    for position, mention in enumerate(money):
+        if _restated_in_question(prep, mention, money[:position]):
+            continue  # "so is that basically $3k extra salary?" names no new component
         if _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start]) or _TOTAL_AFTER.match(
             low[mention.end : mention.end + 40]
         ):
@@ -378,7 +440,8 @@ def _components(
             continue
         clause = prep.clause_at(mention.start)
         clause_text = low[clause[0] : clause[1]]
-        kind = _clause_kind(clause_text)
+        shared = sum(clause[0] <= other.start < clause[1] for other in money) > 1
+        kind = _kind_near(prep, clause, mention) if shared else _clause_kind(clause_text)
         sentence = prep.sentence_at(mention.start)
         alone = sum(sentence[0] <= other.start < sentence[1] for other in money) == 1
         if kind is None and alone:
@@ -431,6 +494,7 @@ def _components(
                 )
             )
 
+    _unlabelled_base(prep, components, unassigned)
     allowance_indexes = [i for i, c in enumerate(components) if c.kind == "allowance"]
     if not allowance_indexes and unassigned and _mentions_allowance(low):
         mention = unassigned[0]

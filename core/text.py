@@ -324,7 +324,7 @@ def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int])
 # A full stop after a common abbreviation ("Rs. 500", "e.g.", "incl.") does not end a sentence.
 _STOP = (
     r"(?:[!?]|\.(?<!\brs\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-    r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.))(?=\s|$)"
+    r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.))['\")\]]*(?=\s|$)"
 )
 _CLAUSE_BREAK = re.compile(
     rf"(?:{_STOP}|[;\n|•·]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|plus|with|but|while|whereas)\s|\s[-/]\s|\(|\))"
@@ -332,9 +332,26 @@ _CLAUSE_BREAK = re.compile(
 _SENTENCE_BREAK = re.compile(rf"(?:{_STOP}|\n|;)")
 
 
+# Markup that carries no words: HTML tags (a line break where they break lines) and markdown marks.
+_HTML_BREAK = re.compile(r"<(?:br|/p|/li|/div|/tr|/h\d)\s*/?>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_MARKDOWN = re.compile(r"[*_`~]+")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
+def _strip_markup(text: str) -> str:
+    """Markup replaced by spaces of the same length, so positions still match the original."""
+    text = _HTML_BREAK.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
+    text = _HTML_TAG.sub(_blank, text)
+    return _MARKDOWN.sub(_blank, text)
+
+
 def prepare(text: str) -> Prepared:
     """Fold, lower-case and correct `text`, keeping a map back to the original characters."""
-    folded = _CONTROL.sub(" ", text.translate(_FOLD))
+    folded = _strip_markup(_CONTROL.sub(" ", text.translate(_FOLD)))
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare characters whose lower case is longer
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in folded)

@@ -85,9 +85,7 @@ def test_a_case_says_where_a_contradicted_fact_came_from() -> None:
     )
     first = refine(case, button("use", "personal_allowed"))
     assert "(your answer replaces what the offer text said)" in first.changes[0]
-    answered = case.model_copy(
-        update={"signals": first.signals, "answers": [button("use", "personal_allowed")]}
-    )
+    answered = case.model_copy(update={"signals": first.signals, "answers": [button("use", "personal_allowed")]})
     second = refine(answered, button("use", "some_personal"))
     assert "(your newer answer replaces the earlier one)" in second.changes[0]
     # within one batch, the second answer to a question contradicts the first answer
@@ -241,9 +239,9 @@ def test_small_talk_is_not_an_answer() -> None:
 
 # --- properties ----------------------------------------------------------------------------
 
-structured_answers = st.sampled_from(
-    [(q, v) for q, values in ANSWER_VALUES.items() for v in values]
-).map(lambda pair: button(*pair))
+structured_answers = st.sampled_from([(q, v) for q, values in ANSWER_VALUES.items() for v in values]).map(
+    lambda pair: button(*pair)
+)
 
 
 @given(st.lists(structured_answers, max_size=8))
@@ -260,9 +258,7 @@ def test_property_the_last_answer_per_question_wins(answers: list[Answer]) -> No
 
 
 @given(st.lists(structured_answers, max_size=8), st.randoms())
-def test_property_order_does_not_matter_across_questions(
-    answers: list[Answer], rnd: object
-) -> None:
+def test_property_order_does_not_matter_across_questions(answers: list[Answer], rnd: object) -> None:
     last_per_question = list({a.question_id: a for a in answers}.values())
     shuffled = list(last_per_question)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
@@ -275,9 +271,7 @@ def test_property_refining_twice_with_the_same_answers_is_idempotent(answers: li
     twice = refine(once.signals, answers)
     assert twice.signals == once.signals
     assert twice.verdict == once.verdict
-    consistent = len({(a.question_id, a.value) for a in answers}) == len(
-        {a.question_id for a in answers}
-    )
+    consistent = len({(a.question_id, a.value) for a in answers}) == len({a.question_id for a in answers})
     if consistent:  # nothing new the second time round
         assert twice.changes == []
 

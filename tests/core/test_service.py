@@ -39,9 +39,7 @@ async def test_history_is_isolated_per_workspace_and_user(service: ConversationS
     assert (await service.history(dm(user="U2"))).text == "No checks stored for you yet."
 
 
-async def test_a_retried_event_is_handled_once(
-    service: ConversationService, storage: SqlStorage
-) -> None:
+async def test_a_retried_event_is_handled_once(service: ConversationService, storage: SqlStorage) -> None:
     first = await service.check(dm(), OFFER, event_id="Ev42")
     again = await service.check(dm(), OFFER, event_id="Ev42")
     by_message = await service.message(dm(), OFFER, event_id="Ev42")
@@ -79,9 +77,7 @@ async def test_rate_limit_is_per_user_per_minute_and_shared(
         ("\ufffd" * 40, "binary"),
     ],
 )
-async def test_refused_input_gets_a_polite_error(
-    service: ConversationService, text: str, fragment: str
-) -> None:
+async def test_refused_input_gets_a_polite_error(service: ConversationService, text: str, fragment: str) -> None:
     for call in (service.check, service.message):
         reply = await call(dm(), text)
         assert reply.kind == "error"
@@ -110,9 +106,7 @@ async def test_command_words(service: ConversationService, storage: SqlStorage) 
     assert await storage.get_case(created.case_id or "") is None
 
 
-async def test_a_button_answer_refines_the_case(
-    service: ConversationService, storage: SqlStorage
-) -> None:
+async def test_a_button_answer_refines_the_case(service: ConversationService, storage: SqlStorage) -> None:
     created = await service.check(dm(), OFFER)
     assert created.case_id is not None
     reply = await service.answer(created.case_id, "U1", "use", "work_only", workspace="T1")
@@ -126,9 +120,7 @@ async def test_a_button_answer_refines_the_case(
     assert stored.verdict == reply.verdict
 
 
-async def test_a_button_from_another_workspace_is_refused(
-    service: ConversationService, storage: SqlStorage
-) -> None:
+async def test_a_button_from_another_workspace_is_refused(service: ConversationService, storage: SqlStorage) -> None:
     created = await service.check(dm(workspace="T1"), OFFER)
     reply = await service.answer(created.case_id or "", "U9", "use", "work_only", workspace="T2")
     assert reply.kind == "error"
@@ -137,9 +129,7 @@ async def test_a_button_from_another_workspace_is_refused(
 
 
 @pytest.mark.parametrize(("question", "value"), [("use", "sometimes"), ("salary", "yes")])
-async def test_an_unknown_button_value_is_an_error(
-    service: ConversationService, question: str, value: str
-) -> None:
+async def test_an_unknown_button_value_is_an_error(service: ConversationService, question: str, value: str) -> None:
     created = await service.check(dm(), OFFER)
     reply = await service.answer(created.case_id or "", "U1", question, value)
     assert reply.kind == "error"
@@ -162,9 +152,7 @@ async def test_answering_an_erased_case_says_so(service: ConversationService) ->
 async def test_settings_default_and_update(service: ConversationService) -> None:
     settings = await service.settings(dm())
     assert settings.default_visibility == "private" and settings.default_currency is None
-    updated = await service.update_settings(
-        dm(), default_visibility="public", default_currency="eur"
-    )
+    updated = await service.update_settings(dm(), default_visibility="public", default_currency="eur")
     assert updated.default_currency == "EUR" and updated.updated_by == "U1"
     assert await service.settings(dm()) == updated
     assert (await service.settings(dm(workspace="T2"))).default_visibility == "private"
