@@ -48,13 +48,28 @@ class JsonLogFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class TextLogFormatter(logging.Formatter):
+    """The plain format, with ` [request_id=...]` appended to lines logged while handling an event."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        request_id = getattr(record, "request_id", None)
+        if request_id is None:
+            return line
+        first, newline, rest = line.partition("\n")
+        return f"{first} [request_id={request_id}]{newline}{rest}"
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     """Log to stderr at LOG_LEVEL, as text or JSON (LOG_FORMAT)."""
+    from core.requestlog import RequestContextFilter
+
     handler = logging.StreamHandler(stream or sys.stderr)
     if settings.log_format == "json":
         handler.setFormatter(JsonLogFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(TextLogFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RequestContextFilter())  # every line logged for an event carries its request id
     handler.set_name("perkcheck")
     root = logging.getLogger()
     for previous in [h for h in root.handlers if h.get_name() == "perkcheck"]:
@@ -191,35 +206,82 @@ async def _migrate(settings: Settings) -> int:
 # --- perkcheck serve / python -m bot -----------------------------------------------------
 
 
+ROLES = ("all", "web", "worker", "release")
+ROLE_HELP = """\
+roles (one per process; see docs/deployment.md):
+  all      every platform whose settings are present; the local console when none (default)
+  web      Slack HTTP mode only: /slack/events, /healthz, /readyz on HOST:PORT
+           (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; SLACK_APP_TOKEN is ignored)
+  worker   Slack Socket Mode (when SLACK_APP_TOKEN is set) and/or Discord (when DISCORD_TOKEN is set)
+  release  apply database migrations and exit (same as `perkcheck migrate`)
+"""
+
+
 def serve_main(argv: list[str]) -> int:
-    """`perkcheck serve`: run every platform whose settings are present (console when none)."""
-    parser = argparse.ArgumentParser(prog="perkcheck serve", description=serve_main.__doc__)
-    parser.parse_args(argv)
+    """`perkcheck serve [ROLE]` / `python -m bot [ROLE]`: run the bot in one process role."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=serve_main.__doc__,
+        epilog=ROLE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("role", nargs="?", choices=ROLES, default="all", help="what this process does")
+    role = parser.parse_args(argv).role
     settings = load_settings()
     if settings is None:
         return 2
     configure_logging(settings)
-    if not (settings.slack_enabled or settings.discord_enabled):
+    if role == "release":
+        return asyncio.run(_migrate(settings))
+    problem = _role_problem(role, settings)
+    if problem:
+        print(f"perkcheck: {problem}", file=sys.stderr)
+        return 2
+    if role == "all" and not (settings.slack_enabled or settings.discord_enabled):
         log.info("no SLACK_BOT_TOKEN or DISCORD_TOKEN set: starting the local console")
         return asyncio.run(_console(settings, _login_name()))
-    return asyncio.run(_serve(settings))
+    return asyncio.run(_serve(settings, role))
 
 
-async def _serve(settings: Settings) -> int:
+def _role_problem(role: str, settings: Settings) -> str | None:
+    """Why `role` cannot run with these settings (naming the missing setting), or None."""
+    if role == "web" and (settings.slack_bot_token is None or settings.slack_signing_secret is None):
+        return "the web role serves Slack HTTP mode: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"
+    if role == "worker" and not (
+        (settings.slack_enabled and settings.slack_app_token is not None) or settings.discord_enabled
+    ):
+        return (
+            "the worker role runs Slack Socket Mode and/or Discord: set SLACK_BOT_TOKEN and "
+            "SLACK_APP_TOKEN, or DISCORD_TOKEN"
+        )
+    return None
+
+
+async def _serve(settings: Settings, role: str = "all") -> int:
     storage = await open_storage(settings)
     service = build_service(settings, storage)
     platforms: list[Coroutine[Any, Any, Any]] = []
-    if settings.slack_enabled:
+    if settings.slack_enabled and role in ("all", "web"):
         from bot.slack_runtime import run_slack
 
-        platforms.append(run_slack(settings, service))
-    if settings.discord_enabled:
+        platforms.append(run_slack(settings, service, mode="http" if role == "web" else "auto"))
+    if settings.slack_enabled and role == "worker" and settings.slack_app_token is not None:
+        from bot.slack_runtime import run_slack
+
+        platforms.append(run_slack(settings, service, mode="socket"))
+    if settings.discord_enabled and role in ("all", "worker"):
         from bot.discord_runtime import run_discord
 
         platforms.append(run_discord(settings, service, storage))
     housekeeping = asyncio.create_task(purge_daily(service, settings), name="retention-purge")
     main = asyncio.ensure_future(asyncio.gather(*platforms))
-    _on_signals(main.cancel)
+
+    def stop() -> None:
+        if not main.done():
+            log.info("stop requested: no new work; finishing what is in flight, then closing")
+        main.cancel()
+
+    _on_signals(stop)
     try:
         await main
     except asyncio.CancelledError:
@@ -229,6 +291,7 @@ async def _serve(settings: Settings) -> int:
         with contextlib.suppress(asyncio.CancelledError):
             await housekeeping
         await storage.close()
+    log.info("stopped")
     return 0
 
 

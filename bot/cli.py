@@ -24,6 +24,9 @@ examples:
   perkcheck check '$500/month API budget, work-only'
   perkcheck check --json '$185k base, 10% bonus, $15,000/yr AI token credits'
   echo '{"text": "€100/mo AI stipend, use it for anything"}' | perkcheck check --jsonl
+  perkcheck check --context 'they gave me Cursor Pro, we are in the UK'   # list prices and a tax note
+  perkcheck compare 'Offer A: $185k base, $15k/yr AI credits, work only. Offer B: $180k base, $5k/yr AI stipend'
+  perkcheck compare --json '$500/mo API budget, work only vs $200/mo AI stipend for anything'
   perkcheck chat        # a DM-style conversation that remembers your answers
 """
 
@@ -46,6 +49,23 @@ def _parser() -> argparse.ArgumentParser:
         "--jsonl", action="store_true", help='read {"text": ...} lines from stdin, write one JSON result per line'
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--context",
+        action="store_true",
+        help="add list prices of named AI plans (dated) and a general tax note (not tax advice)",
+    )
+    check.add_argument(
+        "--country", metavar="CODE", help="country for the tax note (US, UK, ...); default: implied by the text"
+    )
+
+    versus = commands.add_parser(
+        "compare",
+        help="compare two or more offers on real pay",
+        description='Offers as "Offer A: ... Offer B: ...", "A) ... B) ...", "X vs Y", or one offer a line.',
+    )
+    versus.add_argument("text", nargs="*", help="the offers (quote them); read from stdin when absent")
+    versus.add_argument("--json", action="store_true", help="print the comparison as one line of JSON")
+    versus.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
     commands.add_parser("chat", help="talk to the bot in this terminal (the local console)", add_help=False)
     commands.add_parser("migrate", help="apply database migrations", add_help=False)
@@ -61,10 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    text = " ".join(args.text) if args.text else None
+    if args.command == "compare":
+        return compare_offers(sys.stdin.read() if text is None else text, as_json=args.json, out=sys.stdout)
     if args.jsonl:
         return check_jsonl(sys.stdin, sys.stdout)
-    text = " ".join(args.text) if args.text else sys.stdin.read()
-    return check_one(text, as_json=args.json, colour=_use_colour(args.color, sys.stdout), out=sys.stdout)
+    text = sys.stdin.read() if text is None else text
+    colour = _use_colour(args.color, sys.stdout)
+    if args.context:
+        return check_in_context(text, as_json=args.json, colour=colour, country=args.country, out=sys.stdout)
+    return check_one(text, as_json=args.json, colour=colour, out=sys.stdout)
 
 
 def _runtime(command: str, argv: list[str]) -> int:
@@ -92,6 +118,54 @@ def check_one(text: str, *, as_json: bool, colour: bool, out: TextIO) -> int:
         print(json.dumps(verdict.to_json_dict(), ensure_ascii=False), file=out)
     else:
         print(render_terminal(verdict, colour=colour), file=out)
+    return 0
+
+
+def check_in_context(text: str, *, as_json: bool, colour: bool, country: str | None, out: TextIO) -> int:
+    """The verdict plus dated list prices and a general tax note; --json adds `context` and `tax_note` keys."""
+    from core.prices import context_notes
+    from core.tax import country_from_text, tax_note
+
+    try:
+        verdict = classify(text)
+    except InputTooLong as error:
+        if as_json:
+            print(json.dumps({"error": str(error)}), file=out)
+        print(f"perkcheck: {error}", file=sys.stderr)
+        return 2
+    notes = context_notes(verdict, text)
+    tax = tax_note(verdict, country or country_from_text(text))
+    if as_json:
+        data = verdict.to_json_dict()
+        data["context"] = notes
+        data["tax_note"] = tax.to_json_dict() if tax else None
+        print(json.dumps(data, ensure_ascii=False), file=out)
+        return 0
+    lines = [render_terminal(verdict, colour=colour)]
+    if notes:
+        lines.append(f"{_BOLD}In context:{_RESET}" if colour else "In context:")
+        lines.extend(f"  · {note}" for note in notes)
+    if tax is not None:
+        lines.append(tax.render_text())
+    print("\n".join(lines), file=out)
+    return 0
+
+
+def compare_offers(text: str, *, as_json: bool, out: TextIO) -> int:
+    """Compare the offers in `text`; exit code 2 when it holds fewer than two offers or is too long."""
+    from core.compare import NotAComparison, compare
+
+    try:
+        comparison = compare(text)
+    except (InputTooLong, NotAComparison) as error:
+        if as_json:
+            print(json.dumps({"error": str(error)}, ensure_ascii=False), file=out)
+        print(f"perkcheck: {error}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(comparison.to_json_dict(), ensure_ascii=False), file=out)
+    else:
+        print(comparison.render_text(), file=out)
     return 0
 
 

@@ -18,6 +18,8 @@ from core.service import ConversationService
 
 log = logging.getLogger(__name__)
 
+SHUTDOWN_DRAIN_SECONDS = 10.0
+
 
 def discord_options(settings: Settings) -> DiscordOptions:
     """The adapter's options from bot.settings.Settings."""
@@ -51,5 +53,7 @@ async def run_discord(settings: Settings, service: ConversationService, storage:
         log.error(message)
         raise SystemExit(message) from None
     finally:
+        # Still connected, so replies can go out: let running handlers finish (bounded), then close.
+        await client.answer_handler.drain(SHUTDOWN_DRAIN_SECONDS)
         if not client.is_closed():
             await client.close()

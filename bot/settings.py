@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
-    port: int = Field(default=3000, ge=1, le=65535)
+    port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (the log names it)
+    host: str = "0.0.0.0"  # HTTP mode listen address (tests use 127.0.0.1)
 
     # Discord
     discord_token: SecretStr | None = None

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -30,12 +31,14 @@ from adapters.slack import register_handlers
 from adapters.slack.handlers import SlackHandlers
 from bot.settings import Settings
 from bot.storage import SqlStorage
+from core.requestlog import bind_request, new_request_id, reset_request, safe_request_id
 from core.service import ConversationService
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
+REQUEST_ID_HEADER = "X-Request-Id"
 SHUTDOWN_DRAIN_SECONDS = 10.0
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 2
@@ -43,6 +46,7 @@ SERVER_ERROR_RETRIES = 2
 logger = logging.getLogger(__name__)
 
 ReadinessProbe = Callable[[], Awaitable[bool]]
+SlackMode = Literal["auto", "http", "socket"]
 
 
 def build_web_client(token: str, api_url: str | None) -> AsyncWebClient:
@@ -82,7 +86,19 @@ def build_bolt_app(
         request_verification_enabled=bool(signing_secret),
         process_before_response=False,
     )
+    app.use(_bind_request_context)
     return SlackBot(app=app, listeners=register_handlers(app, service))
+
+
+async def _bind_request_context(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> None:
+    """Bolt middleware: bind the request id (new in Socket Mode) and Slack's event id, if any, for
+    the listeners; tasks they start keep the binding after this returns."""
+    event_id = body.get("event_id") if isinstance(body, dict) else None
+    token = bind_request(platform="slack", event_id=str(event_id) if event_id else None)
+    try:
+        await next()
+    finally:
+        reset_request(token)
 
 
 def build_web_app(bolt_app: AsyncApp, ready: ReadinessProbe | None = None) -> web.Application:
@@ -90,8 +106,17 @@ def build_web_app(bolt_app: AsyncApp, ready: ReadinessProbe | None = None) -> we
     GET /readyz (200 when `ready()` says the database answers, else 503)."""
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        # One request id per delivery (the load balancer's X-Request-Id when it sends a plain one):
+        # every log line of this request, and of work it leaves running after the ack, carries it.
+        request_id = safe_request_id(request.headers.get(REQUEST_ID_HEADER)) or new_request_id()
+        token = bind_request(platform="slack", request_id=request_id)
+        try:
+            bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+            response = await to_aiohttp_response(bolt_response)
+        finally:
+            reset_request(token)
+        response.headers[REQUEST_ID_HEADER] = request_id
+        return response
 
     async def healthz(_request: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -118,13 +143,19 @@ def database_probe(service: ConversationService) -> ReadinessProbe | None:
     return storage.ping if isinstance(storage, SqlStorage) else None
 
 
-async def run_slack(settings: Settings, service: ConversationService) -> None:
-    """Serve Slack until cancelled: Socket Mode with an app token, else HTTP mode on PORT."""
+async def run_slack(settings: Settings, service: ConversationService, mode: SlackMode = "auto") -> None:
+    """Serve Slack until cancelled: Socket Mode with an app token, else HTTP mode on PORT.
+
+    `mode="http"` (the `web` role) serves HTTP mode even when SLACK_APP_TOKEN is set;
+    `mode="socket"` (the `worker` role) requires the app token.
+    """
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is required to run the Slack adapter")
     client = build_web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
-    app_token = settings.slack_app_token
+    app_token = None if mode == "http" else settings.slack_app_token
     signing_secret = settings.slack_signing_secret
+    if mode == "socket" and app_token is None:
+        raise ValueError("SLACK_APP_TOKEN is required for Slack Socket Mode")
     if app_token is None and signing_secret is None:
         raise ValueError("SLACK_SIGNING_SECRET is required for Slack HTTP mode (or set SLACK_APP_TOKEN)")
     secret = signing_secret.get_secret_value() if signing_secret is not None else None
@@ -132,7 +163,7 @@ async def run_slack(settings: Settings, service: ConversationService) -> None:
     if app_token is not None:
         await run_socket_mode(bot, app_token)
     else:
-        await run_http_mode(bot, port=settings.port, ready=database_probe(service))
+        await run_http_mode(bot, port=settings.port, host=settings.host, ready=database_probe(service))
 
 
 async def run_socket_mode(bot: SlackBot, app_token: SecretStr) -> None:
@@ -156,7 +187,10 @@ async def run_http_mode(
     try:
         site = web.TCPSite(runner, host=host, port=port)
         await site.start()
-        logger.info("Slack HTTP mode listening on port %d at %s", port, EVENTS_PATH)
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        bound = int(sockets[0].getsockname()[1]) if sockets else port  # PORT=0 picks a free port
+        logger.info("Slack HTTP mode listening on port %d at %s", bound, EVENTS_PATH)
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()

@@ -13,8 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from core.classifier import MAX_INPUT_CHARS, InputTooLong, decide, extract_signals
 from core.models import VERDICT_LABELS, Component, ComponentKind, Offer, Verdict, VerdictKind
 from core.prices import price_seat
-from core.rules import money_text
-from core.signals import extract_signals as extract_signals_unchecked
+from core.rules import money_text, package
 
 __all__ = [
     "MAX_OFFERS",
@@ -29,7 +28,6 @@ __all__ = [
 ]
 
 MAX_OFFERS = 4
-_PROBE = "0% bonus"
 HOW_TO_COMPARE = (
     'Give me two offers to compare, e.g. "Offer A: $185k base, $15k/yr AI credits, work only.'
     ' Offer B: $180k base, $5k/yr AI stipend for anything", or "<offer> vs <offer>", or one offer a line.'
@@ -240,15 +238,15 @@ def compare(text: str) -> Comparison:
     headline_margin = round(by_headline[0].headline_total_annual - by_headline[1].headline_total_annual, 2)
     if margin and runner_up.upside - leader.upside >= margin:
         notes.append(
-            f"The lead could change: {runner_up.label} has up to {money_text(runner_up.upside, currency)} more"
+            f"The lead is not settled: {runner_up.label} has up to {money_text(runner_up.upside, currency)} more"
             " real pay if its undecided allowances turn out to be open to personal use."
         )
     for offer in offers:
         notes.extend(f"{offer.label}: {left} is in another currency, so it is left out." for left in offer.left_out)
         for item in offer.not_pay:
             notes.append(
-                f"{offer.label}'s {item.label} ({money_text(item.annual_amount or 0, currency)}/yr) is left out of"
-                f" real pay: {item.why}."
+                f"Left out of {offer.label}'s real pay: {item.label}"
+                f" ({money_text(item.annual_amount or 0, currency)}/yr), {item.why}."
             )
         seat = price_seat(offer.text) if offer.has_allowance and offer.verdict.allowance.amount is None else None
         if seat is not None:
@@ -336,9 +334,7 @@ def _named_label(mark: re.Match[str]) -> str:
 def _summarise(label: str, text: str) -> OfferSummary:
     signals = extract_signals(text)
     verdict = decide(signals)
-    components, offer = signals.components, verdict.offer
-    if offer is None and verdict.allowance.amount is None:
-        components, offer = _single_component(text)
+    components, offer = signals.components, package(signals, verdict.verdict)
     if offer is not None:
         currency = offer.currency
         rows = list(zip(components, offer.components, strict=True))
@@ -375,20 +371,6 @@ def _summarise(label: str, text: str) -> OfferSummary:
         items=items,
         verdict=verdict,
     )
-
-
-def _single_component(text: str) -> tuple[list[Component], Offer | None]:
-    """The components of an offer with a single pay component ("$190k base").
-
-    The classifier builds an `offer` only from two components or more, so a neutral "0% bonus" is added to
-    read the text as a package, and then taken out again. (A signals hook would make this unnecessary.)
-    """
-    signals = extract_signals_unchecked(text + "\n" + _PROBE)
-    offer = decide(signals).offer
-    if offer is None or not signals.components or signals.components[-1].phrase != _PROBE:
-        return [], None
-    components = signals.components[:-1]
-    return components, offer.model_copy(update={"components": offer.components[:-1]})
 
 
 def _item(component: Component, counts: bool, main_verdict: VerdictKind) -> PayItem:

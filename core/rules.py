@@ -57,7 +57,7 @@ def decide(signals: Signals) -> Verdict:
         top_up=top_up if has_allowance else "unknown",
     )
     comp_value = 0.0 if kind == "operating_cost" else (annual if kind == "perk" else None)
-    offer = _offer(signals, kind)
+    offer = package(signals, kind) if len(signals.components) >= 2 else None
 
     if signals.is_question and money is None:
         headline, reasons = knowledge.answer(signals)
@@ -229,7 +229,9 @@ def _reasons(kind: VerdictKind, signals: Signals, allowance: Allowance, offer: O
 # --- whole offers ---------------------------------------------------------------------------
 
 
-def _offer(signals: Signals, kind: VerdictKind) -> Offer | None:
+def package(signals: Signals, kind: VerdictKind) -> Offer | None:
+    """The pay components as an offer with its two totals (the verdict carries one only from two
+    components up, as the contract says; comparisons use it for a single component too)."""
     if not signals.components:
         return None
     currencies = [c.currency for c in signals.components if c.kind == "base" and c.currency]

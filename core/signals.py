@@ -42,11 +42,17 @@ _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:uk|united kingdom|britain|england|scotland|hmrc|p11d|london)\b"), "GB"),
-    (re.compile(r"\b(?:us|usa|united states|america|irs|w-?2|1099|new york|san francisco|california)\b"), "US"),
+    (
+        re.compile(
+            r"\b(?:usa|u\.s\.a?\.?|united states|america|irs|w-?2|1099|new york|san francisco|california)(?!\w)"
+        ),
+        "US",
+    ),
     (re.compile(r"\b(?:india|bangalore|bengaluru|mumbai|delhi|hyderabad|pune|lpa)\b"), "IN"),
     (re.compile(r"\b(?:canada|toronto|vancouver|cra)\b"), "CA"),
     (re.compile(r"\b(?:germany|deutschland|berlin|munich)\b"), "DE"),
 )
+_US_CAPITALS = re.compile(r"\bU\.?S\.?(?![\w$])")
 _CURRENCY_COUNTRY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
 
 
@@ -105,9 +111,9 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         comp_framing=_first(prep, lx.COMP_FRAMING, [(0, len(low))], ())
         or _framing_from_total(components, main_index, stated_total),
         tax=_first(prep, lx.TAX, [(0, len(low))], ()),
-        country=_country(low, main_money),
+        country=_country(prep, main_money),
         is_question=is_question,
-        components=components if _is_package(components) else [],
+        components=components,
         stated_total=_as_money(stated_total),
         token_count=token_count,
         topics=topics,
@@ -584,10 +590,6 @@ def _framing_from_total(
     return None
 
 
-def _is_package(components: list[Component]) -> bool:
-    return len(components) >= 2
-
-
 def _main_money(money: list[MoneyMention], components: list[Component], main_index: int | None) -> MoneyMention | None:
     if main_index is None:
         return None
@@ -601,10 +603,14 @@ def _as_money(mention: MoneyMention | None) -> Money | None:
     return Money(amount=mention.amount, currency=mention.currency, period=mention.period, phrase=mention.phrase)
 
 
-def _country(low: str, money: MoneyMention | None) -> str | None:
+def _country(prep: Prepared, money: MoneyMention | None) -> str | None:
+    """The country the text implies: named places and tax words, "US" in capitals (not the word
+    "us"), else the currency of the allowance."""
     for pattern, country in _COUNTRIES:
-        if pattern.search(low):
+        if pattern.search(prep.low):
             return country
+    if _US_CAPITALS.search(prep.original):
+        return "US"
     if money is not None and money.currency:
         return _CURRENCY_COUNTRY.get(money.currency)
     return None

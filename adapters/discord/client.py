@@ -7,12 +7,13 @@ are synced at start-up only when their hash (kept in an injected MetaStore) chan
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -31,6 +32,7 @@ from adapters.discord._parsing import (
 from adapters.discord.rendering import NO_MENTIONS, AnswerButton, Rendered, plain, render
 from adapters.discord.routing import DEFAULT_API_URL, RoutedHTTPClient, RoutedWebhookAdapter
 from core.classifier import MAX_INPUT_CHARS
+from core.requestlog import bind_request, reset_request
 from core.service import ConversationService, Reply
 
 log = logging.getLogger(__name__)
@@ -193,12 +195,63 @@ class PerkcheckDiscord(discord.AutoShardedClient):
         await self.answer_handler.on_message(message)
 
 
+_Handler = TypeVar("_Handler", bound=Callable[..., Awaitable[None]])
+
+
+def _tracked(kind: str) -> Callable[[_Handler], _Handler]:
+    """Count a handler while it runs (so shutdown can wait for it) and bind its request id.
+
+    The handler's first argument is the interaction or message; its id is the request id and
+    `discord:<kind>:<id>` the event id on every log line written while handling it.
+    """
+
+    def decorate(handler: _Handler) -> _Handler:
+        @functools.wraps(handler)
+        async def run(self: PerkcheckHandlers, source: Any, *args: Any, **kwargs: Any) -> None:
+            snowflake = getattr(source, "id", None)
+            token = bind_request(
+                platform="discord",
+                request_id=str(snowflake) if snowflake is not None else None,
+                event_id=event_id(kind, snowflake) if snowflake is not None else None,
+            )
+            self._in_flight += 1
+            self._idle.clear()
+            try:
+                await handler(self, source, *args, **kwargs)
+            finally:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._idle.set()
+                reset_request(token)
+
+        return cast(_Handler, run)
+
+    return decorate
+
+
 class PerkcheckHandlers:
     """What each Discord event does, in terms of the conversation service."""
 
     def __init__(self, client: PerkcheckDiscord, service: ConversationService) -> None:
         self.client = client
         self.service = service
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        """Interactions and messages being handled now."""
+        return self._in_flight
+
+    async def drain(self, within: float) -> bool:
+        """Wait up to `within` seconds for running handlers to finish; False if some did not."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), within)
+        except TimeoutError:
+            log.warning("%d Discord handlers still running at shutdown", self._in_flight)
+            return False
+        return True
 
     # --- command definitions -----------------------------------------------------------------
 
@@ -241,6 +294,7 @@ class PerkcheckHandlers:
 
     # --- interactions -------------------------------------------------------------------------
 
+    @_tracked("interaction")
     async def check_command(self, interaction: discord.Interaction, text: str, share: bool) -> None:
         conv = conversation_for_interaction(interaction)
         await self._respond(
@@ -251,14 +305,17 @@ class PerkcheckHandlers:
             public=share,
         )
 
+    @_tracked("interaction")
     async def history_command(self, interaction: discord.Interaction) -> None:
         conv = conversation_for_interaction(interaction)
         await self._respond(interaction, lambda: self.service.history(conv), public=False)
 
+    @_tracked("interaction")
     async def forget_command(self, interaction: discord.Interaction) -> None:
         conv = conversation_for_interaction(interaction)
         await self._respond(interaction, lambda: self.service.forget(conv), public=False)
 
+    @_tracked("interaction")
     async def context_menu(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
@@ -277,6 +334,7 @@ class PerkcheckHandlers:
             public=False,
         )
 
+    @_tracked("interaction")
     async def on_answer_click(self, interaction: discord.Interaction, click: AnswerClick) -> None:
         """Record a quick answer and edit the message with the new verdict and what changed."""
         work = self.service.answer(
@@ -352,6 +410,7 @@ class PerkcheckHandlers:
 
     # --- messages: DMs, mentions in threads and replies ---------------------------------------
 
+    @_tracked("message")
     async def on_message(self, message: discord.Message) -> None:
         me = self.client.user
         if me is None or message.author.bot or message.author.id == me.id:

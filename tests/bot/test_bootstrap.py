@@ -36,7 +36,7 @@ def fake_runtime(
     """A stand-in for bot.slack_runtime / bot.discord_runtime that records how it was started."""
     module = types.ModuleType(name)
 
-    async def run(*args: Any) -> None:
+    async def run(*args: Any, **_options: Any) -> None:
         calls.append((function, args))
         await asyncio.sleep(0)
 

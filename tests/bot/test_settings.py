@@ -22,6 +22,7 @@ ALL_NAMES = [
     "SLACK_SIGNING_SECRET",
     "SLACK_API_URL",
     "PORT",
+    "HOST",
     "DISCORD_TOKEN",
     "DISCORD_GUILD_ID",
     "DISCORD_API_URL",

@@ -339,6 +339,8 @@ class StandIn:
     channel_post_status: dict[str, int] = field(default_factory=dict)
     #: channel ids whose history the bot may not read (403, as without Read Message History).
     unreadable_channels: set[str] = field(default_factory=set)
+    #: scripted failures, served in order to the first matching request: (method, path, status, body)
+    failures: list[tuple[str, str, int, Any]] = field(default_factory=list)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _sequences: dict[int, int] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
@@ -459,6 +461,10 @@ class StandIn:
         path = "/" + request.match_info["path"]
         call = Call(request.method, path, dict(request.query), body)
         self.calls.append(call)
+        failure = self._scripted_failure(call)
+        if failure is not None:
+            await self._note()
+            return failure
         try:
             status, answer = self._answer(call)
         finally:
@@ -470,6 +476,32 @@ class StandIn:
             body=json.dumps(answer).encode(),
             headers={"Content-Type": "application/json"},
         )
+
+    def fail_next(self, method: str, path: str, status: int, body: Any = None) -> None:
+        """Answer the next `method path` request with `status` (429s carry Discord's headers)."""
+        self.failures.append((method, path, status, body))
+
+    def _scripted_failure(self, call: Call) -> web.Response | None:
+        for index, (method, path, status, body) in enumerate(self.failures):
+            if method == call.method and path == call.path:
+                del self.failures[index]
+                headers = {"Content-Type": "application/json"}
+                if status == 429:  # as Discord sends it (discord.py needs `Via` to trust a 429)
+                    body = body or {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}
+                    headers.update(
+                        {
+                            "Via": "1.1 google",
+                            "Retry-After": "1",
+                            "X-RateLimit-Limit": "5",
+                            "X-RateLimit-Remaining": "0",
+                            "X-RateLimit-Reset-After": str(body["retry_after"]),
+                            "X-RateLimit-Bucket": "standin-bucket",
+                            "X-RateLimit-Scope": "user",
+                        }
+                    )
+                answer = body or {"message": "Server error (scripted)", "code": 0}
+                return web.Response(status=status, body=json.dumps(answer).encode(), headers=headers)
+        return None
 
     def _answer(self, call: Call) -> tuple[int, Any]:
         parts = call.path.strip("/").split("/")
