@@ -11,7 +11,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from core.classifier import MAX_INPUT_CHARS, InputTooLong, decide, extract_signals
-from core.models import VERDICT_LABELS, Component, ComponentKind, Offer, Verdict, VerdictKind
+from core.models import VERDICT_LABELS, Component, ComponentKind, Verdict, VerdictKind
 from core.prices import price_seat
 from core.rules import money_text, package
 
