@@ -38,7 +38,7 @@ QUOTE_CLOSE = "\u201d"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Allowance(_Model):
