@@ -181,11 +181,6 @@ def refine(current: Case | Signals, answers: Answer | Iterable[Answer]) -> Refin
     return Refinement(signals=signals, verdict=verdict, changes=changes)
 
 
-def replay(text: str, answers: Iterable[Answer]) -> Refinement:
-    """Rebuild a case from its text and the answers still on record (after one was erased)."""
-    return refine(extract_signals(text), list(answers))
-
-
 def _change_line(
     question_id: str,
     old: str,

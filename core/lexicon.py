@@ -10,6 +10,7 @@ import re
 
 from core.languages import EXTRA
 
+_CJK = re.compile(r"^[\u3000-\u9fff\uff00-\uffef]")
 _LOOKBEHINDS = re.compile(r"^((?:\(\?<!?[^)]*\))*)\\b")
 
 
@@ -23,16 +24,21 @@ def _re(*parts: str) -> re.Pattern[str]:
     leading `\\b`, so the engine tries the alternatives only where a word starts (about ten times
     faster on long texts than trying every alternative at every character)."""
     at_word: list[str] = []
+    cjk: list[str] = []
     anywhere: list[str] = []
     for part in parts:
         lead = _LOOKBEHINDS.match(part)
         if lead:
             at_word.append(lead.group(1) + part[lead.end() :])
+        elif _CJK.match(part):
+            cjk.append(part)
         else:
             anywhere.append(part)
     pieces = []
     if at_word:
         pieces.append(r"\b(?:" + "|".join(f"(?:{part})" for part in at_word) + ")")
+    if cjk:  # Japanese has no word boundaries: try these only where a CJK character starts
+        pieces.append(rf"(?={_CJK.pattern[1:]})(?:" + "|".join(f"(?:{part})" for part in cjk) + ")")
     pieces += [f"(?:{part})" for part in anywhere]
     return re.compile("|".join(pieces))
 

@@ -25,7 +25,6 @@ from core.cases import (
     answers_from_signals,
     reads_as_answer,
     refine,
-    replay,
     validate_answer,
 )
 from core.classifier import MAX_INPUT_CHARS, decide, extract_signals
@@ -438,7 +437,7 @@ class ConversationService:
         return None
 
     async def _new_case(self, conv: Conversation, text: str, signals: Signals, notes: list[str]) -> Reply:
-        signals = await self._with_default_currency(conv, signals)
+        signals = await self._with_default_currency(conv.platform, conv.workspace, signals)
         verdict = decide(signals)
         now = self._clock()
         case = Case(
@@ -463,11 +462,16 @@ class ConversationService:
             return Reply(kind="verdict", verdict=verdict, notes=[*notes, NOTE_NOT_SAVED])
         return Reply(kind="verdict", verdict=verdict, case_id=case.id, notes=notes)
 
-    async def _with_default_currency(self, conv: Conversation, signals: Signals) -> Signals:
+    async def _with_default_currency(self, platform: str, workspace: str, signals: Signals) -> Signals:
+        """A bare amount ("500 a month") takes the workspace's default currency, if one is set."""
         if signals.money is None or signals.money.currency is not None:
             return signals
-        settings = await self.settings(conv)
-        if settings.default_currency is None:
+        try:
+            settings = await self._storage.get_settings(platform, workspace)
+        except Exception:
+            log.exception("could not read workspace settings")
+            return signals
+        if settings is None or settings.default_currency is None:
             return signals
         money = signals.money.model_copy(update={"currency": settings.default_currency})
         return signals.model_copy(update={"money": money})
@@ -528,7 +532,8 @@ class ConversationService:
         if case is None:
             return
         remaining = [a for a in case.answers if a.user != user]
-        outcome = replay(case.text, remaining)
+        base = await self._with_default_currency(case.platform, case.workspace, extract_signals(case.text))
+        outcome = refine(base, remaining)
         await self._storage.rewrite_case(
             case.model_copy(
                 update={

@@ -262,17 +262,18 @@ class Prepared:
     origin: tuple[int, ...]  # origin[i]: index in `original` of low[i]
     #: Where find_all looks (sorted spans); None for the whole text. Set once, before any search.
     focus: list[tuple[int, int]] | None = None
-    _found: dict[re.Pattern[str], list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
+    # keyed by id(pattern): hashing a compiled pattern hashes its whole source every time
+    _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def find_all(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """Every match of `pattern` in the focus, scanned once per text and pattern."""
-        found = self._found.get(pattern)
+        found = self._found.get(id(pattern))
         if found is None:
             if self.focus is None:
                 found = list(pattern.finditer(self.low))
             else:
                 found = [match for start, end in self.focus for match in pattern.finditer(self.low, start, end)]
-            self._found[pattern] = found
+            self._found[id(pattern)] = found
         return found
 
     def source(self, start: int, end: int) -> str:
