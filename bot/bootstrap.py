@@ -97,18 +97,14 @@ async def open_storage(settings: Settings) -> SqlStorage:
     try:
         await storage.migrate()
     except Exception:
-        log.exception(
-            "database unavailable at start-up; verdicts still work, history is off for now"
-        )
+        log.exception("database unavailable at start-up; verdicts still work, history is off for now")
     return storage
 
 
 def build_service(settings: Settings, storage: SqlStorage) -> ConversationService:
     from core.service import ConversationService
 
-    return ConversationService(
-        storage, rate_limit_per_minute=settings.perkcheck_rate_limit_per_minute
-    )
+    return ConversationService(storage, rate_limit_per_minute=settings.perkcheck_rate_limit_per_minute)
 
 
 async def purge_once(service: ConversationService, settings: Settings) -> None:
@@ -140,9 +136,7 @@ async def purge_daily(
 def console_main(argv: list[str]) -> int:
     """`perkcheck chat`: a DM-style conversation in the terminal (stdin may be a pipe)."""
     parser = argparse.ArgumentParser(prog="perkcheck chat", description=console_main.__doc__)
-    parser.add_argument(
-        "--user", default=None, help="whose conversation this is (default: your login)"
-    )
+    parser.add_argument("--user", default=None, help="whose conversation this is (default: your login)")
     args = parser.parse_args(argv)
     settings = load_settings()
     if settings is None:
@@ -151,11 +145,11 @@ def console_main(argv: list[str]) -> int:
     return asyncio.run(_console(settings, args.user or _login_name()))
 
 
-async def _console(
-    settings: Settings, user: str, stdin: TextIO | None = None, stdout: TextIO | None = None
-) -> int:
+async def _console(settings: Settings, user: str, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     from adapters.console import ConsoleApp
 
+    if "log_level" not in settings.model_fields_set:
+        logging.getLogger().setLevel(logging.WARNING)  # a terminal chat: only problems on stderr
     storage = await open_storage(settings)
     try:
         service = build_service(settings, storage)

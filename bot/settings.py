@@ -30,9 +30,7 @@ def normalise_database_url(url: str) -> str:
 
 def default_database_url() -> str:
     """A SQLite file under the user's data directory (created on first use)."""
-    return (
-        f"sqlite+aiosqlite:///{Path(user_data_dir('perkcheck', appauthor=False)) / 'perkcheck.db'}"
-    )
+    return f"sqlite+aiosqlite:///{Path(user_data_dir('perkcheck', appauthor=False)) / 'perkcheck.db'}"
 
 
 class SettingsError(ValueError):
@@ -98,9 +96,7 @@ class Settings(BaseSettings):
     @classmethod
     def _case_insensitive(cls, value: object, info: Any) -> object:
         if isinstance(value, str):
-            return (
-                value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
-            )
+            return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
         return value
 
     @field_validator("discord_shard_ids", mode="before")

@@ -79,9 +79,7 @@ answers = sa.Table(
     "answers",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column(
-        "case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
-    ),
+    sa.Column("case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     sa.Column("user_id", sa.String(128), nullable=True),
     sa.Column("question_id", sa.String(32), nullable=False),
     sa.Column("value", sa.String(64), nullable=False),
@@ -153,13 +151,9 @@ class SqlStorage:
             connect_args: dict[str, Any] = {"timeout": 5, "command_timeout": 30}
             if schema:
                 connect_args["server_settings"] = {"search_path": schema}
-            kwargs.update(
-                connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=20
-            )
+            kwargs.update(connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=20)
         else:
-            raise ValueError(
-                f"unsupported database {self.dialect!r}: use sqlite+aiosqlite or postgresql+asyncpg"
-            )
+            raise ValueError(f"unsupported database {self.dialect!r}: use sqlite+aiosqlite or postgresql+asyncpg")
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -209,9 +203,7 @@ class SqlStorage:
         async with self.engine.begin() as conn:
             await conn.execute(cases.insert().values(**_case_row(case)))
             if case.answers:
-                await conn.execute(
-                    answers.insert(), [_answer_row(case.id, a) for a in case.answers]
-                )
+                await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in case.answers])
 
     async def get_case(self, case_id: str) -> Case | None:
         await self._ready()
@@ -249,9 +241,7 @@ class SqlStorage:
         await self._ready()
         async with self.engine.begin() as conn:
             if self.dialect == "sqlite":
-                await conn.execute(
-                    cases.update().where(cases.c.id == case_id).values(version=cases.c.version)
-                )
+                await conn.execute(cases.update().where(cases.c.id == case_id).values(version=cases.c.version))
                 query = cases.select().where(cases.c.id == case_id)
             else:
                 query = cases.select().where(cases.c.id == case_id).with_for_update()
@@ -292,9 +282,7 @@ class SqlStorage:
             )
             await conn.execute(answers.delete().where(answers.c.case_id == case.id))
             if case.answers:
-                await conn.execute(
-                    answers.insert(), [_answer_row(case.id, a) for a in case.answers]
-                )
+                await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in case.answers])
 
     async def close_cases(self, conv: Conversation) -> int:
         await self._ready()
@@ -351,9 +339,7 @@ class SqlStorage:
     async def forget_user(self, platform: str, user: str) -> ForgetResult:
         await self._ready()
         async with self.engine.begin() as conn:
-            own_ids = sa.select(cases.c.id).where(
-                cases.c.platform == platform, cases.c.user_id == user
-            )
+            own_ids = sa.select(cases.c.id).where(cases.c.platform == platform, cases.c.user_id == user)
             touched = (
                 (
                     await conn.execute(
@@ -369,20 +355,14 @@ class SqlStorage:
             )
             deleted = 0
             # Answers on the user's own cases, and the user's answers on other people's cases.
-            deleted += (
-                await conn.execute(answers.delete().where(answers.c.case_id.in_(own_ids)))
-            ).rowcount
+            deleted += (await conn.execute(answers.delete().where(answers.c.case_id.in_(own_ids)))).rowcount
             deleted += (
                 await conn.execute(
-                    answers.delete().where(
-                        answers.c.user_id == user, answers.c.case_id.in_(list(touched))
-                    )
+                    answers.delete().where(answers.c.user_id == user, answers.c.case_id.in_(list(touched)))
                 )
             ).rowcount
             deleted += (
-                await conn.execute(
-                    cases.delete().where(cases.c.platform == platform, cases.c.user_id == user)
-                )
+                await conn.execute(cases.delete().where(cases.c.platform == platform, cases.c.user_id == user))
             ).rowcount
             deleted += (
                 await conn.execute(
@@ -408,12 +388,8 @@ class SqlStorage:
             old = sa.select(cases.c.id).where(cases.c.updated_at < cases_before)
             await conn.execute(answers.delete().where(answers.c.case_id.in_(old)))
             result = await conn.execute(cases.delete().where(cases.c.updated_at < cases_before))
-            await conn.execute(
-                processed_events.delete().where(processed_events.c.seen_at < events_before)
-            )
-            await conn.execute(
-                rate_limits.delete().where(rate_limits.c.window_start < events_before)
-            )
+            await conn.execute(processed_events.delete().where(processed_events.c.seen_at < events_before))
+            await conn.execute(rate_limits.delete().where(rate_limits.c.window_start < events_before))
             return int(result.rowcount)
 
     # --- events, rate limits, settings, meta --------------------------------------------
@@ -427,9 +403,7 @@ class SqlStorage:
 
     async def count_hit(self, scope: str, user: str, window_start: datetime) -> int:
         await self._ready()
-        insert = self._insert(rate_limits).values(
-            scope=scope, user_id=user, window_start=window_start, hits=1
-        )
+        insert = self._insert(rate_limits).values(scope=scope, user_id=user, window_start=window_start, hits=1)
         upsert = insert.on_conflict_do_update(
             index_elements=["scope", "user_id", "window_start"],
             set_={"hits": rate_limits.c.hits + 1},

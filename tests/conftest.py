@@ -58,9 +58,7 @@ async def _drop_pg_schema(url: str, schema: str) -> None:
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
-async def storage_factory(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[Callable[[], SqlStorage]]:
+async def storage_factory(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Callable[[], SqlStorage]]:
     """Makes storages (separate engines, so separate connections) on one fresh database."""
     made: list[SqlStorage] = []
     schema: str | None = None

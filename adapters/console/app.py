@@ -39,9 +39,7 @@ class ConsoleApp:
         self._service = service
         self._stdin = stdin
         self._stdout = stdout
-        self._conv = Conversation(
-            platform="console", workspace="local", channel="console", user=user
-        )
+        self._conv = Conversation(platform="console", workspace="local", channel="console", user=user)
         interactive = stdin.isatty()
         self._prompt = interactive if prompt is None else prompt
         self._terminal_fd = stdin.fileno() if interactive and os.name == "posix" else None
@@ -91,9 +89,7 @@ class ConsoleApp:
             self._stdout.flush()
 
 
-def read_terminal_message(
-    fd: int, encoding: str = "utf-8", settle: float = PASTE_SETTLE_SECONDS
-) -> str | None:
+def read_terminal_message(fd: int, encoding: str = "utf-8", settle: float = PASTE_SETTLE_SECONDS) -> str | None:
     """A typed line, or all the lines of a paste (those already waiting); None at end of input.
 
     A terminal in canonical mode hands over one line per read; lines of a paste are already

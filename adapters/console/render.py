@@ -24,11 +24,7 @@ _PERIOD_WORDS = {
 
 def clean(text: str) -> str:
     """Text safe for a terminal: control and format characters removed (tabs/newlines kept)."""
-    return "".join(
-        ch
-        for ch in text
-        if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    )
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
 
 
 def money(amount: float, currency: str | None) -> str:
@@ -56,9 +52,7 @@ def render_verdict(verdict: Verdict) -> str:
             line += f" ({money(allowance.annual_amount, allowance.currency)} a year)"
         lines.append(clean(line))
     if verdict.comp_value_annual is not None:
-        lines.append(
-            clean(f"  Count as pay: {money(verdict.comp_value_annual, allowance.currency)} a year")
-        )
+        lines.append(clean(f"  Count as pay: {money(verdict.comp_value_annual, allowance.currency)} a year"))
     if verdict.offer is not None:
         offer = verdict.offer
         lines.append(
@@ -80,17 +74,13 @@ def render_verdict(verdict: Verdict) -> str:
         lines.extend(clean(f"  - {reason}") for reason in verdict.reasons)
     if verdict.questions:
         lines.append("Ask the employer:")
-        lines.extend(
-            clean(f"  {n}. {question.text}") for n, question in enumerate(verdict.questions, 1)
-        )
+        lines.extend(clean(f"  {n}. {question.text}") for n, question in enumerate(verdict.questions, 1))
         lines.append('Tell me what they say ("it rolls over", "work only") and I\'ll update this.')
     return "\n".join(lines)
 
 
 def render_history(entries: list[HistoryEntry]) -> str:
-    return "\n".join(
-        clean(f"  {entry.created_at:%Y-%m-%d %H:%M}  {title(entry.verdict)}") for entry in entries
-    )
+    return "\n".join(clean(f"  {entry.created_at:%Y-%m-%d %H:%M}  {title(entry.verdict)}") for entry in entries)
 
 
 def render_reply(reply: Reply) -> str:
@@ -99,9 +89,7 @@ def render_reply(reply: Reply) -> str:
         return ""
     parts: list[str] = []
     if reply.changes:
-        parts.append(
-            "What changed:\n" + "\n".join(clean(f"  - {change}") for change in reply.changes)
-        )
+        parts.append("What changed:\n" + "\n".join(clean(f"  - {change}") for change in reply.changes))
     if reply.text:
         parts.append(clean(reply.text))
     if reply.verdict is not None:

@@ -30,9 +30,7 @@ def restore_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
-def fake_runtime(
-    name: str, function: str, calls: list[tuple[str, tuple[Any, ...]]]
-) -> types.ModuleType:
+def fake_runtime(name: str, function: str, calls: list[tuple[str, tuple[Any, ...]]]) -> types.ModuleType:
     """A stand-in for bot.slack_runtime / bot.discord_runtime that records how it was started."""
     module = types.ModuleType(name)
 
@@ -48,9 +46,7 @@ def test_serve_starts_every_configured_platform_on_one_service(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, restore_logging: None
 ) -> None:
     calls: list[tuple[str, tuple[Any, ...]]] = []
-    monkeypatch.setitem(
-        sys.modules, "bot.slack_runtime", fake_runtime("bot.slack_runtime", "run_slack", calls)
-    )
+    monkeypatch.setitem(sys.modules, "bot.slack_runtime", fake_runtime("bot.slack_runtime", "run_slack", calls))
     monkeypatch.setitem(
         sys.modules,
         "bot.discord_runtime",
@@ -74,9 +70,7 @@ def test_serve_with_only_slack_does_not_import_discord(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, restore_logging: None
 ) -> None:
     calls: list[tuple[str, tuple[Any, ...]]] = []
-    monkeypatch.setitem(
-        sys.modules, "bot.slack_runtime", fake_runtime("bot.slack_runtime", "run_slack", calls)
-    )
+    monkeypatch.setitem(sys.modules, "bot.slack_runtime", fake_runtime("bot.slack_runtime", "run_slack", calls))
     monkeypatch.setitem(sys.modules, "bot.discord_runtime", None)  # importing it would fail
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite'}")
@@ -121,7 +115,5 @@ def test_json_logs_are_one_object_per_line(restore_logging: None) -> None:
     entry = json.loads(lines[0])
     assert entry["message"] == "hello world" and entry["level"] == "INFO"
     assert entry["logger"] == "perkcheck.test"
-    formatted = JsonLogFormatter().format(
-        logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, None)
-    )
+    formatted = JsonLogFormatter().format(logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, None))
     assert json.loads(formatted)["level"] == "ERROR"

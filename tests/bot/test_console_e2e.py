@@ -13,9 +13,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def chat(
-    tmp_path: Path, lines: str, command: tuple[str, ...] = ("bot.cli", "chat", "--user", "alice")
-) -> str:
+def chat(tmp_path: Path, lines: str, command: tuple[str, ...] = ("bot.cli", "chat", "--user", "alice")) -> str:
     env = {
         key: value
         for key, value in os.environ.items()

@@ -107,9 +107,7 @@ def test_a_malformed_setting_is_named(
     assert name in capsys.readouterr().err
 
 
-def test_migrate_command(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_migrate_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'm.sqlite'}")
     assert migrate_main([]) == 0
     assert "revision 0001" in capsys.readouterr().out
@@ -117,3 +115,9 @@ def test_migrate_command(
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:1/none")
     assert migrate_main([]) == 1
     assert "could not migrate" in capsys.readouterr().err
+
+
+def test_env_example_documents_every_setting() -> None:
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    documented = {line.lstrip("# ").split("=", 1)[0] for line in example.splitlines() if "=" in line}
+    assert {name.upper() for name in Settings.model_fields} <= documented

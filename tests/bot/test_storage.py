@@ -21,17 +21,11 @@ if TYPE_CHECKING:
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
-def conv(
-    user: str = "U1", workspace: str = "T1", channel: str = "D1", thread: str | None = None
-) -> Conversation:
-    return Conversation(
-        platform="slack", workspace=workspace, channel=channel, thread=thread, user=user
-    )
+def conv(user: str = "U1", workspace: str = "T1", channel: str = "D1", thread: str | None = None) -> Conversation:
+    return Conversation(platform="slack", workspace=workspace, channel=channel, thread=thread, user=user)
 
 
-def make_case(
-    case_id: str, c: Conversation, *, text: str = "$500/month API budget", at: datetime = T0
-) -> Case:
+def make_case(case_id: str, c: Conversation, *, text: str = "$500/month API budget", at: datetime = T0) -> Case:
     from core.classifier import decide
 
     signals = Signals(
@@ -67,9 +61,7 @@ async def test_update_case_appends_answers_and_bumps_the_version(storage: SqlSto
     await storage.create_case(case)
     answer = Answer(question_id="use", value="work_only", at=T0, user="U1")
     signals = case.signals.model_copy(update={"use": Found(value="work_only", phrase="work only")})
-    stored = await storage.update_case(
-        "c1", lambda c: (c.model_copy(update={"signals": signals}), [answer])
-    )
+    stored = await storage.update_case("c1", lambda c: (c.model_copy(update={"signals": signals}), [answer]))
     loaded = await storage.get_case("c1")
     assert loaded == stored
     assert loaded is not None and loaded.version == 2
@@ -94,12 +86,8 @@ async def test_open_case_is_the_newest_in_the_conversation(storage: SqlStorage) 
     dm = conv()
     await storage.create_case(make_case("old", dm, at=T0))
     await storage.create_case(make_case("new", dm, at=T0 + timedelta(minutes=1)))
-    await storage.create_case(
-        make_case("other-user", conv(user="U2"), at=T0 + timedelta(minutes=2))
-    )
-    await storage.create_case(
-        make_case("in-thread", conv(thread="1.2"), at=T0 + timedelta(minutes=3))
-    )
+    await storage.create_case(make_case("other-user", conv(user="U2"), at=T0 + timedelta(minutes=2)))
+    await storage.create_case(make_case("in-thread", conv(thread="1.2"), at=T0 + timedelta(minutes=3)))
     found = await storage.open_case(dm)
     assert found is not None and found.id == "new"
     # in a thread, the case is shared by whoever talks there
@@ -121,18 +109,14 @@ async def test_history_is_per_workspace(storage: SqlStorage) -> None:
 async def test_claim_event_is_true_once(storage_factory: Callable[[], SqlStorage]) -> None:
     first, second = storage_factory(), storage_factory()
     await first.migrate()
-    results = await asyncio.gather(
-        *(s.claim_event("Ev1", T0) for s in (first, second) for _ in range(5))
-    )
+    results = await asyncio.gather(*(s.claim_event("Ev1", T0) for s in (first, second) for _ in range(5)))
     assert sorted(results) == [False] * 9 + [True]
 
 
 async def test_rate_limit_counts_are_shared(storage_factory: Callable[[], SqlStorage]) -> None:
     first, second = storage_factory(), storage_factory()
     await first.migrate()
-    counts = await asyncio.gather(
-        *(s.count_hit("slack:T1", "U1", T0) for s in (first, second) for _ in range(10))
-    )
+    counts = await asyncio.gather(*(s.count_hit("slack:T1", "U1", T0) for s in (first, second) for _ in range(10)))
     assert sorted(counts) == list(range(1, 21))
     assert await first.count_hit("slack:T1", "U1", T0 + timedelta(minutes=1)) == 1
 
@@ -162,9 +146,7 @@ async def test_purge_removes_only_old_cases(storage: SqlStorage) -> None:
     await storage.create_case(make_case("old", conv(), at=T0 - timedelta(days=91)))
     await storage.create_case(make_case("fresh", conv(), at=T0 - timedelta(days=1)))
     await storage.claim_event("old-event", T0 - timedelta(days=2))
-    removed = await storage.purge(
-        cases_before=T0 - timedelta(days=90), events_before=T0 - timedelta(days=1)
-    )
+    removed = await storage.purge(cases_before=T0 - timedelta(days=90), events_before=T0 - timedelta(days=1))
     assert removed == 1
     assert await storage.get_case("old") is None
     assert await storage.get_case("fresh") is not None
@@ -181,9 +163,7 @@ async def _all_values(storage: SqlStorage) -> list[str]:
     return values
 
 
-async def test_forget_leaves_no_row_with_the_user_id_or_text(
-    storage: SqlStorage, clock: FakeClock
-) -> None:
+async def test_forget_leaves_no_row_with_the_user_id_or_text(storage: SqlStorage, clock: FakeClock) -> None:
     service = ConversationService(storage, clock=clock)
     secret = "$777/month Zanzibar credits, personal projects are fine"
     me = conv(user="UFORGET", thread="9.9")
@@ -202,14 +182,10 @@ async def test_forget_leaves_no_row_with_the_user_id_or_text(
         at=T0,
         user="UFORGET",
     )
-    await storage.update_case(
-        theirs.case_id, lambda c: (c.model_copy(update={"signals": leaked}), [typed])
-    )
+    await storage.update_case(theirs.case_id, lambda c: (c.model_copy(update={"signals": leaked}), [typed]))
     reply = await service.forget(me)
     assert reply.kind == "forgotten"
-    assert (
-        "erased 5 items" in reply.text
-    )  # case, its answer, settings, rate count, answer elsewhere
+    assert "erased 5 items" in reply.text  # case, its answer, settings, rate count, answer elsewhere
     values = " ".join(await _all_values(storage))
     assert "UFORGET" not in values
     assert "Zanzibar" not in values
@@ -242,10 +218,7 @@ async def test_hundred_concurrent_answers_lose_none(
     assert created.case_id is not None
     values = ["work_only", "some_personal", "personal_allowed"]
     replies = await asyncio.gather(
-        *(
-            services[n % len(services)].answer(created.case_id, f"U{n}", "use", values[n % 3])
-            for n in range(100)
-        )
+        *(services[n % len(services)].answer(created.case_id, f"U{n}", "use", values[n % 3]) for n in range(100))
     )
     assert all(r.kind == "refined" and not r.notes for r in replies)
     case = await storages[1].get_case(created.case_id)

@@ -25,9 +25,7 @@ async def assert_verdict_with_note(storage: SqlStorage, caplog: pytest.LogCaptur
     assert "SECRETWORDS" not in caplog.text
 
 
-async def test_sqlite_file_that_cannot_be_opened(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_sqlite_file_that_cannot_be_opened(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     storage = SqlStorage(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'db.sqlite'}")
     (tmp_path / "gone").rmdir()  # the directory vanished after start-up
     try:

@@ -16,7 +16,6 @@ from core.cases import (
     interpret,
     reads_as_answer,
     refine,
-    replay,
     starts_new_case,
     validate_answer,
 )
@@ -154,14 +153,6 @@ def test_every_listed_value_is_accepted() -> None:
         for value in values:
             validate_answer(question_id, value)
             refine(BUDGET, button(question_id, value))
-
-
-def test_replay_rebuilds_from_text_and_answers() -> None:
-    answers = [button("use", "work_only"), button("expiry", "expires")]
-    rebuilt = replay("$500/month API budget", answers)
-    expected = refine(extract_signals("$500/month API budget"), answers)
-    assert rebuilt.signals == expected.signals
-    assert rebuilt.verdict == expected.verdict
 
 
 # --- the rules through answers (need the real classifier's decide) --------------------------

@@ -276,3 +276,21 @@ async def test_history_is_newest_first(service: ConversationService, clock: Fake
     second = await service.check(dm(), OFFER)
     ids = [entry.case_id for entry in (await service.history(dm())).history]
     assert ids == [second.case_id, first.case_id]
+
+
+async def test_forget_rebuilds_other_peoples_cases_without_my_answers(
+    service: ConversationService, storage: SqlStorage
+) -> None:
+    def in_thread(user: str) -> Conversation:
+        return Conversation(platform="slack", workspace="T1", channel="C1", thread="171.1", user=user)
+
+    await service.update_settings(in_thread("UADMIN"), default_currency="EUR")
+    created = await service.check(in_thread("UOWNER"), "500 a month in AI credits")
+    refined = await service.message(in_thread("UHELPER"), "they said it's work only")
+    assert refined.kind == "refined" and refined.case_id == created.case_id
+    assert (await service.forget(in_thread("UHELPER"))).kind == "forgotten"
+    case = await storage.get_case(created.case_id or "")
+    assert case is not None and case.answers == []
+    assert case.signals.use is None  # the helper's answer no longer counts
+    assert case.verdict.allowance.currency == "EUR"  # rebuilt like the original check
+    assert case.verdict == created.verdict

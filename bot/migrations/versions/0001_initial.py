@@ -44,9 +44,7 @@ def upgrade() -> None:
     op.create_table(
         "answers",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
         sa.Column("user_id", sa.String(128), nullable=True),
         sa.Column("question_id", sa.String(32), nullable=False),
         sa.Column("value", sa.String(64), nullable=False),

@@ -19,9 +19,7 @@ async def run_console(service: ConversationService, lines: str, user: str = "me"
 
 
 async def test_check_answer_history_forget(service: ConversationService) -> None:
-    out = await run_console(
-        service, "$500/month API budget\nthey said it's work only\nhistory\nforget\nhistory\n"
-    )
+    out = await run_console(service, "$500/month API budget\nthey said it's work only\nhistory\nforget\nhistory\n")
     assert "Can't tell yet" in out
     assert "What changed:\n  - Use: unknown -> work only: verdict is now Operating cost" in out
     assert "Operating cost: Office supplies" in out
