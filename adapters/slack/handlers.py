@@ -288,7 +288,17 @@ async def _post(client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts
     if reply.kind == "duplicate":
         return
     message = render_reply(reply)
-    await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts())
+    try:
+        await client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts()
+        )
+    except SlackApiError as error:
+        # the client already retried (429 after Retry-After, 5xx, dropped connections): give up on this one
+        logger.error(
+            "Could not post a reply: chat.postMessage failed with HTTP %s (%s) after retries",
+            error.response.status_code,
+            error.response.get("error"),
+        )
 
 
 def _render_private(reply: Reply) -> SlackMessage:
