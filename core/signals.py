@@ -113,7 +113,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         tax=_first(prep, lx.TAX, [(0, len(low))], ()),
         country=_country(prep, main_money),
         is_question=is_question,
-        components=components,
+        components=_in_text_order(prep, components),
         stated_total=_as_money(stated_total),
         token_count=token_count,
         topics=topics,
@@ -571,6 +571,16 @@ def _finish(
             update["own_verdict"] = own
         finished.append(component.model_copy(update=update) if update else component)
     return finished
+
+
+def _in_text_order(prep: Prepared, components: list[Component]) -> list[Component]:
+    """Components in the order the text names them (a percentage bonus is found in a later pass)."""
+
+    def position(component: Component) -> int:
+        found = prep.original.find(component.phrase) if component.phrase else -1
+        return found if found >= 0 else len(prep.original)
+
+    return sorted(components, key=position)
 
 
 def _framing_from_total(
