@@ -83,6 +83,9 @@ class Case(_Model):
     updated_at: datetime
     version: int = 1
     closed: bool = False  # set by "new": later messages start a fresh case
+    feedback: str | None = None  # "up" or "down": did the person agree with the verdict?
+    feedback_by: str | None = None  # who gave it (erased with that user's data)
+    feedback_at: datetime | None = None
 
 
 class InvalidAnswer(ValueError):

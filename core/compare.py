@@ -11,9 +11,10 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from core.classifier import MAX_INPUT_CHARS, InputTooLong, decide, extract_signals
-from core.models import VERDICT_LABELS, Component, ComponentKind, Verdict, VerdictKind
+from core.models import VERDICT_LABELS, Component, ComponentKind, Verdict, VerdictKind, tidy_numbers
+from core.present import money_text
 from core.prices import price_seat
-from core.rules import money_text, package
+from core.rules import package
 
 __all__ = [
     "MAX_OFFERS",
@@ -139,7 +140,7 @@ class Comparison(_Model):
             for offer in self.offers
         ]
         data["summary"] = self.summary()
-        tidy = _tidy(data)
+        tidy = tidy_numbers(data)
         assert isinstance(tidy, dict)
         return tidy
 
@@ -425,17 +426,6 @@ def _differences(leader: OfferSummary, runner_up: OfferSummary) -> list[Differen
         gap = round(not_pay[leader.label] - not_pay[runner_up.label], 2)
         diffs.append(Difference(category="in the headline but not pay", amounts=not_pay, difference=gap))
     return diffs
-
-
-def _tidy(value: object) -> object:
-    """Whole numbers as integers, like the verdict's JSON."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _tidy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_tidy(item) for item in value]
-    return value
 
 
 def _money(amount: float, currency: str | None) -> str:

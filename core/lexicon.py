@@ -120,13 +120,21 @@ PRODUCTS = _re(
     r"\btabnine",
 )
 # Other allowances of a package that are not about AI tools.
+# Other allowances of a package are named as such: "learning stipend", "wellness budget".
+OTHER_STIPEND_NOUN = re.compile(
+    r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|broadband|"
+    r"commut\w*|transport\w*|travel|home[- ]office|wfh|remote[- ]work|childcare|learning|education|training|"
+    r"conference|books?|professional development|l&d|relocation|coworking|co-working)\s(?:[\w&-]+\s)?"
+    r"(?:stipends?|allowances?|budgets?|funds?|benefits?|reimbursements?|credits?|cards?|perks?)\b"
+)
 OTHER_STIPEND = _re(
     r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|"
     r"broadband|commut\w*|transport\w*|travel|home[- ]office|wfh|remote[- ]work|childcare|"
     r"learning|education|training|conference|books?|professional development|l&d|relocation|"
     r"coworking|co-working)\b"
 )
-KIT = _re(
+# Equipment is kit when the text says it is provided ("my laptop is slow" is not an offer).
+KIT_EQUIPMENT = _re(
     r"\blaptops?\b(?! test)",
     r"\bmacbook",
     r"\bmonitors?\b",
@@ -135,6 +143,24 @@ KIT = _re(
     r"\bequipment\b",
     r"\bide licen[cs]es?\b",
     r"\bjetbrains\b",
+)
+PROVISION = _re(
+    r"\bprovid(?:e|es|ed|ing)\b",
+    r"\bgiv(?:e|es|en|ing)\b",
+    r"\bgave\b",
+    r"\boffer(?:s|ed|ing)?\b",
+    r"\binclud(?:e|es|ed|ing)\b",
+    r"\bcomes? with\b",
+    r"\bsuppl(?:y|ies|ied)\b",
+    r"\bissued?\b",
+    r"\bon us\b",
+    r"\b(?:company|employer)\b",
+    r"\bship(?:s|ped)?\b",
+    r"\bpaid for\b",
+    r"\bwe(?:'ll| will)? (?:give|provide|send|buy)\b",
+    r"\byou(?:'ll| will)? (?:get|receive)\b",
+)
+KIT = _re(
     r"\bcloud credits?\b",
     r"\b(?:aws|gcp|azure) credits?\b",
     r"\b(?:business|team|teams|enterprise|corporate|org|organi[sz]ation) (?:seat|plan|account|licen[cs]e|subscription|tier|edition|workspace)s?\b",
@@ -158,7 +184,8 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?<!business )expens(?:e|es|ed|able)\b(?! account)",
             r"\bpay (?:you|it) back\b",
             r"\bclaim(?:ed|s)? (?:it |them )?back\b",
-            r"\brefund\w*",
+            r"\brefund(?:s|ed)? (?:you )?(?:for|your|the cost|subscriptions?|seats?|plans?)\b",
+            r"\bwe(?:'ll| will)? refund\b",
             r"\breceipts?\b",
         ),
     ),
@@ -232,8 +259,10 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bfor (?:company|client|internal|work|business|official) (?:projects?|work|use|tasks?|purposes?)(?: only)?\b",
             r"\bstrictly (?:for )?(?:business|work|professional|company)\b",
             r"\bbusiness use\b",
-            r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:work|business|company|job|professional)",
-            r"\b(?:exclusively|solely|purely|strictly) for (?:the )?(?:work|business|company|job|professional|official|your (?:role|job|work|duties))",
+            r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:the |your |our )?(?:work|business|company|job|professional|employer|on[- ]the[- ]job)",
+            r"\b(?:work|business|company|job|employer|professional|official|client|internal)(?:[- ]related)?\s(?:[\w-]+\s)?(?:use\s|usage\s|purposes\s)?only\b",
+            r"\bon[- ]the[- ]job (?:use|usage|purposes) only\b",
+            r"\b(?:exclusively|solely|purely|strictly) for (?:the )?(?:work|business|company|job|professional|official|on[- ]the[- ]job|employer|your (?:role|job|work|duties))",
             r"\b(?:anything|everything|nothing) (?:but|except|other than|besides|apart from|that isn't|that is not|not related to|unrelated to) (?:the |your |our )?(?:work|job|business|company|role)\b",
             r"\bbusiness expenses? only\b",
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
@@ -310,6 +339,7 @@ NEGATION_AFTER = re.compile(
 INDIRECT_QUESTION = re.compile(
     r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
     r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
+    r"|\b(?:no mention of|nothing (?:was )?(?:said )?about|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -320,6 +350,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("expiry:cash_out"),
             r"\bpaid out\b",
+            r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
             r"\bcash(?:ed)?[- ]?out\b",
             r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
             r"\bpayout\b",
@@ -358,6 +389,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:forfeit\w*|lapse[sd]?)\b",
             r"\b(?:unused|unutili[sz]ed|unspent|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*|lapses?)\b",
             r"\bresets?\b",
+            r"\bzero(?:e?s|ed)? out\b",
             r"\b(?:refresh|refreshes|refreshed)\b",
             r"\bdoes not accumulate\b",
             r"\bvalid (?:for|until|through|till)\b",
@@ -389,7 +421,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("top_up:yes"),
             r"\bunlimited\b",
             r"\buncapped\b",
-            r"\bno (?:hard |spending |usage )?(?:cap|limit|ceiling)s?\b",
+            r"\bno (?:hard |spending |usage |budget )?(?:cap|limit|ceiling)s?\b",
             r"\bnot capped\b",
             r"\bwithout (?:a |any )?(?:hard )?(?:cap|limit)s?\b",
         ),
@@ -422,7 +454,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\btop(?:ped|s)?[- ]?(?:it |you |them )?up\b(?! (?:with|by) \W?\d| every| each| monthly| weekly| quarterly)",
             r"\btop[- ]?ups?\b",
             r"\b(?:increase|raise|bump|extend|expand|boost)(?:d|s)? (?:it|the (?:\S+ )?(?:budget|allowance|limit|cap|amount)|your (?:budget|allowance|limit))",
-            r"\bmore (?:if|when|as|on) (?:you |needed|need|request|required)",
+            r"\bmore (?:if|when|as|on|upon) (?:(?:i|you|we|u|they) )?(?:ask|need|request|required|needed)",
+            r"\brequest (?:more|extra|additional)\b",
             r"\bjust ask\b",
             r"\bask for more\b",
             r"\brequest more\b",
@@ -431,9 +464,9 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmore is available\b",
             r"\b(?:add|give|get) (?:you )?more\b",
             r"\bextra (?:on|upon|by) request\b",
-            r"\bif (?:you|u|i|we|they) (?:run out|go over|exceed|need more)\b",
+            r"\b(?:if|when|once) (?:you|u|i|we|they) (?:run out|go over|exceed|need more|use it up|burn through)",
             r"\bno questions asked\b",
-            r"\bcover (?:any |the )?(?:overage|extra)",
+            r"\bcovers? (?:any |all |the )?(?:overages?|extra|excess)",
             r"\bscales? with (?:your )?(?:usage|needs)\b",
             r"\bask (?:your |the |a )?(?:manager|lead|boss|team lead|eng manager|finance|it)\b",
             r"\b(?:approve|grant|sign off on) (?:an? )?(?:increase|top[- ]?up|more|extra|additional)",

@@ -87,18 +87,19 @@ class Verdict(_Model):
 
     def to_json_dict(self) -> dict[str, object]:
         """The contract's JSON shape, whole numbers written as integers."""
-        tidy = _tidy_numbers(self.model_dump(mode="json"))
+        tidy = tidy_numbers(self.model_dump(mode="json"))
         assert isinstance(tidy, dict)
         return tidy
 
 
-def _tidy_numbers(value: object) -> object:
+def tidy_numbers(value: object) -> object:
+    """Whole-number floats as integers, through dicts and lists (the contract's JSON style)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {key: _tidy_numbers(item) for key, item in value.items()}
+        return {key: tidy_numbers(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_tidy_numbers(item) for item in value]
+        return [tidy_numbers(item) for item in value]
     return value
 
 

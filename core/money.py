@@ -318,7 +318,11 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             continue
         start = match.start() + (len(match.group()) - len(match.group().lstrip()))
         clause_lo, clause_hi = prep.sentence_at(start)
-        lo = max(clause_lo, found[-1].end if found else 0)
+        # A period before the sum must be in its own clause ("$1.2k/mo AI credits + $160k base").
+        own_clause = prep.clause_at(start)[0]
+        if low[own_clause - 1 : own_clause] == "(":  # "monthly AI allowance (USD 250)"
+            own_clause = clause_lo
+        lo = max(clause_lo, own_clause, found[-1].end if found else 0)
         following = candidates[position + 1].start() if position + 1 < len(candidates) else clause_hi
         hi = min(clause_hi, following, end + _WINDOW)
         lo = max(lo, start - _WINDOW)

@@ -16,7 +16,7 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict
 
 from core.models import Verdict
-from core.rules import money_text
+from core.present import money_text
 
 __all__ = [
     "ModelPrice",

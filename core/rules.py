@@ -15,7 +15,10 @@ from core.models import (
     Verdict,
     VerdictKind,
 )
+from core.present import money_text
 from core.text import quote
+
+__all__ = ["decide", "money_text", "package", "verdict_for"]
 
 
 def verdict_for(use: str, top_up: str, company_kit: bool, has_allowance: bool) -> VerdictKind:
@@ -100,17 +103,6 @@ def _questions(signals: Signals, allowance: Allowance) -> list[Question]:
 
 
 # --- words ----------------------------------------------------------------------------------
-
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CAD": "C$", "AUD": "A$", "NZD": "NZ$"}
-
-
-def money_text(amount: float, currency: str | None) -> str:
-    """`$6,000`, `€1,200.50`, `1,234 CHF`; never user text."""
-    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    if currency is None:
-        return number
-    symbol = _SYMBOLS.get(currency)
-    return f"{symbol}{number}" if symbol else f"{number} {currency}"
 
 
 def _yearly(allowance: Allowance) -> str | None:

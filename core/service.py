@@ -28,7 +28,13 @@ from core.cases import (
     validate_answer,
 )
 from core.classifier import MAX_INPUT_CHARS, decide, extract_signals
+from core.compare import Comparison, NotAComparison
+from core.compare import compare as compare_offers
 from core.models import Signals, Verdict
+from core.present import FEEDBACK_CHOICES
+from core.prices import context_notes
+from core.stats import WorkspaceStats, stats_text
+from core.tax import TaxNote, country_from_text, tax_note
 
 __all__ = [
     "ANSWER_VALUES",
@@ -43,12 +49,15 @@ __all__ = [
     "Storage",
     "Visibility",
     "WorkspaceSettings",
+    "WorkspaceStats",
 ]
 
 log = logging.getLogger(__name__)
 
 NOTE_NOT_SAVED = "History could not be saved just now."
 NOTE_NOT_READ = "History could not be read just now, so this was treated as a new check."
+GONE = "I no longer have that check (it was erased or expired). Paste the offer again to start over."
+NO_CASE_TO_RATE = "There is no open check here to rate: paste an offer first, then tell me good or bad."
 NO_OPEN_CASE = (
     "That sounds like an answer, but there is no open check here to apply it to. "
     'Paste the offer (or just the allowance) first, e.g. "$500/month API budget".'
@@ -57,7 +66,11 @@ NOTE_STILL_OPEN = (
     "Your last check is still open: answer its questions in your own words "
     '("work only", "it rolls over", "hard cap"), or type new to start another.'
 )
-COMMAND_WORDS = ("help", "new", "history", "forget")
+COMMAND_WORDS = ("help", "new", "history", "forget", "stats")
+#: Typed feedback on the open case's verdict (the console's "good" / "bad"; buttons elsewhere).
+FEEDBACK_WORDS = {"good": "up", "bad": "down", "👍": "up", "👎": "down"}
+FEEDBACK_VALUES = tuple(value for value, _label in FEEDBACK_CHOICES)
+NO_STATS_IN_DMS = "Community stats are per workspace or server: ask for them in a server channel, not a DM."
 
 
 class _Model(BaseModel):
@@ -110,6 +123,9 @@ ReplyKind = Literal[
     "rate_limited",
     "error",  # the input was refused (too long, binary...): `text` says why, politely
     "info",  # anything else worth saying in plain words
+    "comparison",  # offers compared: `comparison`, and `text` as plain words
+    "stats",  # community stats of this workspace, in `text`
+    "feedback",  # a 👍/👎 on a verdict was stored: `text` thanks for it
     "duplicate",  # a retried platform event already handled: post NOTHING
 ]
 
@@ -125,6 +141,9 @@ class Reply(_Model):
     changes: list[str] = Field(default_factory=list)  # what an answer changed, and why
     notes: list[str] = Field(default_factory=list)  # e.g. "History could not be saved."
     history: list[HistoryEntry] = Field(default_factory=list)
+    comparison: Comparison | None = None
+    context: list[str] = Field(default_factory=list)  # dated list prices that put the allowance in context
+    tax: TaxNote | None = None  # general tax information (not advice) where a country is implied
 
 
 class Storage(Protocol):
@@ -179,6 +198,16 @@ class Storage(Protocol):
         """Delete cases last touched before `cases_before` (and their answers), processed event ids
         and rate-limit windows before `events_before`; how many cases went."""
 
+    async def set_feedback(
+        self, case_id: str, *, value: str, user: str, at: datetime, workspace: str | None
+    ) -> Case | None:
+        """Store a 👍/👎 ("up"/"down") on a case (the last one given counts); the case, or None when
+        there is no such case (in `workspace`, when given)."""
+
+    async def workspace_stats(self, platform: str, workspace: str) -> WorkspaceStats:
+        """Counts by verdict and median annual amounts by verdict and currency, over this workspace's
+        cases that name an allowance, aggregated in the database (no ids or texts leave it)."""
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -194,7 +223,8 @@ HELP_TEXT = (
     'Then answer my questions in your own words ("they said it rolls over", "work only") '
     "and I'll update the verdict.\n"
     "Words I know: help, new (start a fresh check), history (your recent checks), "
-    "forget (erase everything stored about you)."
+    "forget (erase everything stored about you), stats (community stats for this workspace), "
+    "compare <offer A> vs <offer B> (real pay side by side), good / bad (was my last verdict right?)."
 )
 
 
@@ -233,10 +263,12 @@ class ConversationService:
     async def message(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
         """A DM / thread message: a command word, an answer to the open case, or a new case."""
         word = text.strip().lower().strip("!./?")
-        if word in COMMAND_WORDS:
+        if word in COMMAND_WORDS or word in FEEDBACK_WORDS:
             if event_id is not None and not await self.claim_event(event_id):
                 return Reply(kind="duplicate")
             return await self._command(conv, word)
+        if word.startswith("compare") and word[7:8] in ("", " ", ":", "\n"):
+            return await self.compare(conv, text, event_id=event_id)
         refused = _refusal(text)
         if refused:
             return refused
@@ -282,6 +314,55 @@ class ConversationService:
             return Reply(kind="error", text="That answer isn't one I know; try the buttons again.")
         answer = Answer(question_id=question_id, value=value, at=self._clock(), user=user)
         return await self._refine(case_id, [answer], workspace=workspace)
+
+    async def compare(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
+        """Two or more offers side by side on real pay (`compare A vs B`); nothing is stored."""
+        refused = _refusal(text)
+        if refused:
+            return refused
+        gate = await self._gate(conv, event_id)
+        if gate:
+            return gate
+        try:
+            comparison = compare_offers(text)
+        except NotAComparison as error:
+            return Reply(kind="error", text=str(error))
+        return Reply(kind="comparison", text=comparison.render_text(), comparison=comparison)
+
+    async def stats(self, conv: Conversation) -> Reply:
+        """Community stats for this workspace: counts and medians only, nothing below the threshold."""
+        if conv.platform == "discord" and conv.workspace == "dm":
+            return Reply(kind="info", text=NO_STATS_IN_DMS)
+        try:
+            stats = await self._storage.workspace_stats(conv.platform, conv.workspace)
+        except Exception:
+            log.exception("could not read community stats")
+            return Reply(kind="error", text="I can't read the stats just now; try again in a minute.")
+        where = "this server" if conv.platform == "discord" else "this workspace"
+        return Reply(kind="stats", text=stats_text(stats, where))
+
+    async def feedback(self, case_id: str, user: str, value: str, *, workspace: str | None = None) -> Reply:
+        """A 👍 ("up") or 👎 ("down") on a case's verdict, stored with the case (the last one counts)."""
+        if value not in FEEDBACK_VALUES:
+            return Reply(kind="error", text="That feedback isn't one I know; use the 👍 or 👎 button.")
+        try:
+            case = await self._storage.set_feedback(
+                case_id, value=value, user=user, at=self._clock(), workspace=workspace
+            )
+        except Exception:
+            log.exception("could not save feedback")
+            return Reply(kind="error", text="I couldn't save your feedback just now; please try again in a minute.")
+        if case is None:
+            return Reply(kind="error", text=GONE)
+        if value == "up":
+            text = "Thanks for the 👍: noted that this verdict looks right to you."
+        else:
+            text = (
+                "Thanks for the 👎: noted that this verdict looks wrong to you. The operator reviews disagreed"
+                " checks (the offer text and the verdict, never who sent them) to improve the rules;"
+                " forget erases yours."
+            )
+        return Reply(kind="feedback", text=text, case_id=case.id)
 
     async def history(self, conv: Conversation, limit: int = 10) -> Reply:
         """The user's recent cases in this workspace, newest first."""
@@ -412,6 +493,13 @@ class ConversationService:
             return await self.new(conv)
         if word == "history":
             return await self.history(conv, self._history_limit)
+        if word == "stats":
+            return await self.stats(conv)
+        if word in FEEDBACK_WORDS:
+            case = await self.open_case(conv)
+            if case is None:
+                return Reply(kind="info", text=NO_CASE_TO_RATE)
+            return await self.feedback(case.id, conv.user, FEEDBACK_WORDS[word], workspace=conv.workspace)
         return await self.forget(conv)
 
     async def _gate(self, conv: Conversation, event_id: str | None) -> Reply | None:
@@ -453,14 +541,15 @@ class ConversationService:
             created_at=now,
             updated_at=now,
         )
+        context = in_context(verdict, text)
         if not _worth_keeping(signals):
-            return Reply(kind="verdict", verdict=verdict, notes=notes)
+            return Reply(kind="verdict", verdict=verdict, notes=notes, **context)
         try:
             await self._storage.create_case(case)
         except Exception:
             log.exception("could not save a case")
-            return Reply(kind="verdict", verdict=verdict, notes=[*notes, NOTE_NOT_SAVED])
-        return Reply(kind="verdict", verdict=verdict, case_id=case.id, notes=notes)
+            return Reply(kind="verdict", verdict=verdict, notes=[*notes, NOTE_NOT_SAVED], **context)
+        return Reply(kind="verdict", verdict=verdict, case_id=case.id, notes=notes, **context)
 
     async def _with_default_currency(self, platform: str, workspace: str, signals: Signals) -> Signals:
         """A bare amount ("500 a month") takes the workspace's default currency, if one is set."""
@@ -509,10 +598,7 @@ class ConversationService:
                 )
             return self._refined_reply(first, refine(first, answers), notes=[NOTE_NOT_SAVED])
         if stored is None:
-            return Reply(
-                kind="error",
-                text="I no longer have that check (it was erased or expired). Paste the offer again to start over.",
-            )
+            return Reply(kind="error", text=GONE)
         return self._refined_reply(stored, outcomes[-1], notes=[])
 
     def _refined_reply(self, case: Case, outcome: Refinement, notes: list[str]) -> Reply:
@@ -524,7 +610,12 @@ class ConversationService:
             case_id=case.id,
             changes=outcome.changes,
             notes=notes,
+            **in_context(outcome.verdict, case.text),
         )
+
+    def case_reply(self, case: Case) -> Reply:
+        """A stored case's verdict as a reply (e.g. to share it), with its context and tax notes."""
+        return Reply(kind="verdict", verdict=case.verdict, case_id=case.id, **in_context(case.verdict, case.text))
 
     async def _rebuild_without(self, case_id: str, user: str) -> None:
         """Recompute another user's case from its text and the answers that remain."""
@@ -548,6 +639,11 @@ class ConversationService:
 
 class _OtherWorkspace(Exception):
     """A button from one workspace named a case of another."""
+
+
+def in_context(verdict: Verdict, text: str) -> dict[str, object]:
+    """Reply fields that put a verdict in context: dated list prices, and a tax note where a country is implied."""
+    return {"context": context_notes(verdict, text), "tax": tax_note(verdict, country_from_text(text))}
 
 
 def _updated(case: Case, outcome: Refinement, now: datetime) -> Case:

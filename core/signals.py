@@ -83,7 +83,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         or _mentions_allowance(low)
         or bool(lx.AI_WORDS.search(low) and (use or expiry or top_up))
     )
-    kit = _first(prep, lx.KIT, scope, questions) if has_allowance else None
+    kit = _kit(prep, scope, questions) if has_allowance else None
     form = _form(prep, allowance_clauses.get(main_index) if main_index is not None else None, scope, questions)
 
     is_question = bool(questions) and not money and (low.rstrip().endswith("?") or _starts_with_question(prep))
@@ -124,7 +124,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 
 
 _SHORT_TEXT = 600
-_RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT)
+_RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPMENT)
 
 
 def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
@@ -151,10 +151,14 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for start, end in prep.sentences:
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
-        asks_permission = _PERMISSION_QUESTION.match(prep.low, start, end)
-        if not asks_permission and any(start <= mention.start < end for mention in money):
+        if not any(start <= mention.start < end for mention in money):
+            spans.append((start, end))
             continue
-        spans.append((start, end))
+        # "$300/mo AI credits, can I use them for side projects?": the permission asked is not given
+        for clause_start, clause_end in prep.clauses:
+            if start <= clause_start < end and _PERMISSION_QUESTION.match(prep.low, clause_start, clause_end):
+                spans.append((clause_start, end))
+                break
     for match in lx.INDIRECT_QUESTION.finditer(prep.low):  # "they didn't say whether it's work-only"
         spans.append((match.start(), prep.sentence_at(match.start())[1]))
     return sorted(spans)
@@ -315,10 +319,24 @@ def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scop
     return None if best is None else best[1]
 
 
+def _kit(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
+    """Company kit: managed seats, company keys, cloud credits; equipment only when provided."""
+    found = _first(prep, lx.KIT, scope, questions)
+    if found is not None:
+        return found
+    for match in _matches(prep, lx.KIT_EQUIPMENT, scope, questions):
+        sentence = prep.sentence_at(match.start())
+        if lx.PROVISION.search(prep.low, sentence[0], sentence[1]):
+            return _found(prep, "yes", match)
+    return None
+
+
 def _mentions_allowance(low: str) -> bool:
     """The text is about an AI token or tool allowance (named products, kit, or AI words with
     an allowance noun, a count of tokens, or an unlimited / top-up promise)."""
     if lx.PRODUCTS.search(low) or lx.KIT.search(low):
+        return True
+    if lx.KIT_EQUIPMENT.search(low) and lx.PROVISION.search(low):
         return True
     if not lx.AI_WORDS.search(low):
         return False
@@ -346,7 +364,7 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
     for kind, pattern in lx.COMPONENT_KINDS[2:]:
         if pattern.search(text):
             return kind
-    if lx.OTHER_STIPEND.search(text) and lx.ALLOWANCE_NOUNS.search(text):
+    if lx.OTHER_STIPEND_NOUN.search(text):
         return "stipend"
     if lx.ALLOWANCE_NOUNS.search(text):
         return "allowance"
