@@ -35,7 +35,10 @@ HOW_TO_COMPARE = (
 )
 
 _LEAD_IN = re.compile(
-    r"^\s*(?:/?perkcheck\s+)?(?:please\s+)?compare\b\s*(?:these|the)?\s*(?:offers?|two)?\s*:?\s*", re.I
+    # "offer" is the lead-in's only when no tag follows it ("compare Offer A: ..." keeps its first label)
+    r"^\s*(?:/?perkcheck\s+)?(?:please\s+)?compare\b\s*(?:these|the)?\s*(?:(?:offers?|two)\b(?!\s*#?\s*[a-d1-4]\b))?"
+    r"\s*:?\s*",
+    re.I,
 )
 _NAMED = re.compile(
     r"(?:^|(?<=[\s.;,(]))(?:(?P<word>offer|option|job|company|role)\s*#?\s*(?P<tag>[a-d1-4])"

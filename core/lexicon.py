@@ -148,7 +148,9 @@ PROVISION = _re(
     r"\bprovid(?:e|es|ed|ing)\b",
     r"\bgiv(?:e|es|en|ing)\b",
     r"\bgave\b",
-    r"\boffer(?:s|ed|ing)?\b",
+    r"\boffer(?:s|ed|ing)\b",
+    r"\bwe offer\b",
+    r"\bfree\b",
     r"\binclud(?:e|es|ed|ing)\b",
     r"\bcomes? with\b",
     r"\bsuppl(?:y|ies|ied)\b",
@@ -166,7 +168,7 @@ KIT = _re(
     r"\b(?:business|team|teams|enterprise|corporate|org|organi[sz]ation) (?:seat|plan|account|licen[cs]e|subscription|tier|edition|workspace)s?\b",
     r"\b(?:chatgpt|claude|copilot|cursor|gemini)[^.;\n]{0,20}\b(?:business|team|teams|enterprise)\b",
     r"\b(?:business|team|teams|enterprise)\b[^.;\n]{0,12}(?:chatgpt|claude|copilot|cursor|gemini)",
-    r"\b(?:company|company's|corporate|our|the org's|org|team|team's|shared|work|employer's)\s(?:[\w-]+\s){0,3}(?:account|key|keys|tenant|org|organi[sz]ation|gateway|proxy|deployment|instance|workspace)s?\b",
+    r"\b(?:company|company's|corporate|our|the org's|org|team|team's|shared|work|employer's)\s(?:[\w-]+\s){0,3}(?:account|key|keys|tenant|org|organi[sz]ation|gateway|proxy|deployment|instance|workspace|project|subscription)s?\b",
     r"\bbilled (?:directly )?to (?:the |our |your )?(?:team|company|department|cost cent(?:er|re)|project|employer)\b",
     r"\bthrough (?:our|the company's|the company|a company|the team's) ",
     r"\b(?:company|employer)[- ](?:managed|administered|provided|owned|provisioned|issued|paid)\b",
@@ -223,7 +225,6 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\btokens?\b",
             r"\bcredits?\b",
             r"\binference\b",
-            r"\busage\b",
             r"\bcompute\b",
         ),
     ),
@@ -238,7 +239,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("use:some_personal"),
             r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?)",
-            r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:for\s)?(?:work|business|job|company)",
+            r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:[\w-]+\s)?(?:for\s)?(?:work|business|job|company)",
             r"\bwithin reason\b",
             r"\bwork first\b",
             r"\bup to \d+\s?%\s(?:of it )?(?:for|on)\s(?:personal|private|side)",
@@ -265,9 +266,13 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:exclusively|solely|purely|strictly) for (?:the )?(?:work|business|company|job|professional|official|on[- ]the[- ]job|employer|your (?:role|job|work|duties))",
             r"\b(?:anything|everything|nothing) (?:but|except|other than|besides|apart from|that isn't|that is not|not related to|unrelated to) (?:the |your |our )?(?:work|job|business|company|role)\b",
             r"\bbusiness expenses? only\b",
+            r"\bas long as (?:it'?s|it is|they'?re|they are|it'?s used|you use it) (?:for |on )?(?:the |our |your )?(?:work|job|business|company|product|project|client)(?:[- ]related)?\b",
+            r"\bcan(?:'t|not) (?:be )?(?:used?|spen[dt]) (?:it |them )?(?:[\w$/,.-]+ ){0,5}?(?:for|on) (?:personal|private|non-work|side|my own|your own)",
+            r"\bpersonal (?:use|usage)\s*\?\s*(?:no|nope|not allowed|not permitted|never)\b",
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
+            r"\bfor (?:the|our) (?:product|products|platform|codebase) (?:we'?re|we are|you'?re) building\b",
             r"\b(?:no|not|never|\w+n't|cannot|without|nor)\s(?:\w+\s){0,3}(?:for\s)?(?:personal|private|non-work|side)\b",
-            r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:not |never )?(?:allowed|permitted|ok|okay)?\s?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
+            r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
             r"\b(?:relate|related|relating) to (?:your |our |the )?(?:company's |employer's )?(?:work|business|duties|role|job|employment)",
@@ -281,16 +286,22 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending)\b",
             r"\b(?:for|just for|having) fun\b",
             r"\b(?:personal|private) (?:or|and|&|/|as well as) (?:professional|work|business)\b",
-            r"\b(?:professional|work|business) (?:or|and|&|/|as well as) (?:for )?(?:personal|private|play|fun)\b",
+            r"\b(?:professional|work|business)(?:[- ]related)? (?:or|and|&|/|as well as) (?:for )?(?:personal|private|play|fun|pleasure)\b",
+            r"\b(?:personal|private) (?:or|and|&|/) (?:work|business|professional)(?:[- ]related)?\b",
+            r"\buse (?:it|them) however\b",
+            r"\bno (?:limits?|restrictions?|rules) on (?:what|how|which|where)\b",
+            r"\b(?:use|spend) (?:it|them) (?:for|on) both\b",
             r"\bwork or play\b",
             r"\b(?:to )?play (?:with|around)\b",
             r"\bgo wild\b",
             r"\banything goes\b",
-            r"\b(?:my|your|their|his|her) own (?:stuff|things|projects?|use|ideas|purposes|apps?|code)\b",
+            r"\b(?:my|your|their|his|her) own (?:stuff|things|projects?|use|ideas|purposes|apps?|code|repos?|repositories|work|side)\b",
             r"\b(?:don't|do not|doesn't|does not|won't|will not|never) (?:care|mind|ask|check|restrict|police|track|limit) (?:what|how) (?:you|u) (?:use|spend)",
             r"\b(?:what|how) (?:you|u) (?:use|spend) (?:it|them|the \w+)(?: on| for)? (?:is|are) (?:up to (?:you|u)|your (?:call|choice|business))",
             r"\bup to (?:you|u) (?:what|how)\b",
             r"\bfair game\b",
+            r"\bpersonal (?:is|are|'s) (?:fine|ok|okay|allowed|welcome|permitted|totally fine)\b",
+            r"\banything (?:you|u) (?:like|want|wish|choose|fancy|need)\b",
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
             r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
             r"\bany (?:purpose|use|project)\b",
@@ -325,21 +336,61 @@ WORK_WEAK = _re(
     r"\bmonitored\b",
     r"\bcompany (?:projects?|work|code|repos?|tasks)\b",
     r"\bclient (?:projects?|work)\b",
+    r"\bfor (?:the|our|their) (?:product|project|client|clients|team|codebase)\b",
+    r"\bat work\b",
+    r"\bfor (?:the|their|our) project\b",
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
 # A negation word at most `reach` words before a phrase: "can't use it for personal stuff".
-NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+[\w'-]+){{0,{reach}}}\s*$") for reach in (1, 2, 3, 5)}
+NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+\S+){{0,{reach}}}\s*$") for reach in (1, 2, 3, 5, 6)}
+# Verb negations only: "no cap for work" does not negate "for work".
+VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+){0,1}\s*$")
 NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,20}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table)\b"
     r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
 )
+# A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
+CORRECTION = re.compile(
+    r"\b(?:scratch that|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
+    r"actually,? (?:scratch|no\b|wait)|supersedes|overrides|"
+    r"but (?:the )?(?:contract|offer(?: letter)?|letter|agreement|policy)(?: i got| itself)? (?:says|states|reads))"
+)
+# "personal use is not prohibited": a refused refusal is an opening.
+NOT_RESTRICTED_AFTER = re.compile(
+    r"^[^,;.\n]{0,20}\b(?:is |are )?(?:not|isn't|aren't|never) (?:prohibited|restricted|forbidden|banned|limited|an issue|a problem|off[- ]limits)"
+)
+# A seat on a named plan tier is an allowance by itself; a bare product name is not ("GPT-4 vs Claude?").
+PRODUCT_TIER = re.compile(
+    r"\b(?:chatgpt|claude|copilot|cursor|gemini|perplexity|windsurf)\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual|edu)\b"
+)
+# Nouns that make an AI word an allowance in the same sentence ("AI tools are great" is not one).
+ALLOWANCE_NOUNS_STRONG = _re(
+    *more("allowance_nouns"),
+    r"\bbudgets?\b",
+    r"\bquotas?\b",
+    r"\ballowances?\b",
+    r"\bstipends?\b",
+    r"\bcredits?\b",
+    r"\breimburs",
+    r"\bsubscriptions?\b",
+    r"\bseats?\b",
+    r"\blicen[cs]es?\b",
+    r"\bperks?\b",
+    r"\bbenefits?\b",
+    r"\bfund(?:s|ing)?\b",
+    r"\bwallet\b",
+    r"\bmembership\b",
+    r"\bspend\b",
+)
+# Allowance nouns that, with a use or top-up statement, name an allowance without any AI word.
+ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|budgets?)\b")
 # "whether", "no idea if": what follows is asked, not stated.
 INDIRECT_QUESTION = re.compile(
     r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
     r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
-    r"|\b(?:no mention of|nothing (?:was )?(?:said )?about|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
+    r"|\b(?:no mention of|nothing\b[^.;\n]{0,25}\babout|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -368,7 +419,9 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("expiry:never_expires"),
             r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expir(?:e|es|ing)\b",
-            r"\bbank(?:s|ed)?\b",
+            r"\bbanked\b",
+            r"\bbanks? (?:it|them|unused|the|what|any|leftover|credits)\b",
+            r"\b(?:they |it |credits |balance )?banks? if (?:unused|not used|unspent)\b",
             r"\bno (?:expiry|expiration|expiration date|expiry date|end date)\b",
             r"\bnon[- ]?expiring\b",
             r"\bdoesn't lapse\b",
@@ -390,6 +443,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:unused|unutili[sz]ed|unspent|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*|lapses?)\b",
             r"\bresets?\b",
             r"\bzero(?:e?s|ed)? out\b",
+            r"\bclaw(?:s|ed)? back\b",
             r"\b(?:refresh|refreshes|refreshed)\b",
             r"\bdoes not accumulate\b",
             r"\bvalid (?:for|until|through|till)\b",
@@ -419,9 +473,9 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         "yes",
         _re(
             *more("top_up:yes"),
-            r"\bunlimited\b",
+            r"\bunlimited\b(?! (?:personal|private|non-work|access to personal))",
             r"\buncapped\b",
-            r"\bno (?:hard |spending |usage |budget )?(?:cap|limit|ceiling)s?\b",
+            r"\bno (?:hard |spending |usage |budget )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
             r"\bnot capped\b",
             r"\bwithout (?:a |any )?(?:hard )?(?:cap|limit)s?\b",
         ),
@@ -439,11 +493,11 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bstrict(?:ly)? (?:cap|capped|limit|limited)\b",
             r"\b(?:capped|cap) (?:at|of)\b",
             r"\bcapped\b",
-            r"\bmax(?:imum)? (?:of )?\W?\d",
+            r"\bmax(?:imum)? (?:of )?(?:[$€£¥₹]|rs\.? ?|inr |usd |eur |gbp )\s?\d",
+            r"\b(?:is|as) (?:the|your|a) (?:max|maximum|limit|cap|ceiling)\b",
             r"\bnot a (?:penny|cent|dollar|rupee|euro|pound|yen) more\b",
             r"\bfixed at\b",
             r"\bthat'?s (?:the|your) (?:max|maximum|limit|cap|ceiling)\b",
-            r"\bno exceptions\b",
             r"\bout of (?:your own )?pocket\b",
             r"\bpay (?:for )?(?:the rest|extra|any overage)",
         ),

@@ -224,7 +224,8 @@ HELP_TEXT = (
     "and I'll update the verdict.\n"
     "Words I know: help, new (start a fresh check), history (your recent checks), "
     "forget (erase everything stored about you), stats (community stats for this workspace), "
-    "compare <offer A> vs <offer B> (real pay side by side), good / bad (was my last verdict right?)."
+    'compare then two offers ("$185k base, $15k AI credits work only vs $180k base, $5k AI stipend"), '
+    "good / bad (was my last verdict right?)."
 )
 
 
@@ -252,12 +253,9 @@ class ConversationService:
 
     async def check(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
         """A new case from `text` (slash command, shortcut, context menu)."""
-        refused = _refusal(text)
+        refused = await self._admit(conv, text, event_id)
         if refused:
             return refused
-        gate = await self._gate(conv, event_id)
-        if gate:
-            return gate
         return await self._new_case(conv, text, extract_signals(text), notes=[])
 
     async def message(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
@@ -269,12 +267,9 @@ class ConversationService:
             return await self._command(conv, word)
         if word.startswith("compare") and word[7:8] in ("", " ", ":", "\n"):
             return await self.compare(conv, text, event_id=event_id)
-        refused = _refusal(text)
+        refused = await self._admit(conv, text, event_id)
         if refused:
             return refused
-        gate = await self._gate(conv, event_id)
-        if gate:
-            return gate
         signals = extract_signals(text)
         notes: list[str] = []
         if reads_as_answer(signals):
@@ -317,12 +312,9 @@ class ConversationService:
 
     async def compare(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
         """Two or more offers side by side on real pay (`compare A vs B`); nothing is stored."""
-        refused = _refusal(text)
+        refused = await self._admit(conv, text, event_id)
         if refused:
             return refused
-        gate = await self._gate(conv, event_id)
-        if gate:
-            return gate
         try:
             comparison = compare_offers(text)
         except NotAComparison as error:
@@ -501,6 +493,10 @@ class ConversationService:
                 return Reply(kind="info", text=NO_CASE_TO_RATE)
             return await self.feedback(case.id, conv.user, FEEDBACK_WORDS[word], workspace=conv.workspace)
         return await self.forget(conv)
+
+    async def _admit(self, conv: Conversation, text: str, event_id: str | None) -> Reply | None:
+        """The reply that stops a text here (unreadable, a retried event, over the rate limit), or None."""
+        return _refusal(text) or await self._gate(conv, event_id)
 
     async def _gate(self, conv: Conversation, event_id: str | None) -> Reply | None:
         """De-duplicate retried events, then apply the per-user rate limit."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from core import lexicon as lx
 from core.models import Component, ComponentKind, Found, Money, Signals, VerdictKind
@@ -28,6 +28,9 @@ _TOTAL_AFTER = re.compile(
     r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|tc\b|ctc\b|ote\b|all[- ]in)"
 )
 _UNIT_GRANT = re.compile(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)\b")
+_DOUBLE_NEGATIVE = re.compile(r"\bnot (?:like|that|as if)\b[^,;.]{0,8}$")
+_ASKED_REACH = 18
+_ANSWERED = re.compile(r"\s*(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b")
 # "Can I use it for ...?", "Is it OK to ...?": the use is what is being asked.
 _PERMISSION_QUESTION = re.compile(
     r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"
@@ -75,13 +78,12 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         if _use(prep, own, questions) is not None:
             scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
-    use = _use(prep, scope, questions)
-    expiry = _expiry(prep, scope, questions)
-    top_up = _top_up(prep, scope, questions)
+    tiers = _tiers(prep, scope, money, main_money)
+    use = _first_tier(_use, prep, tiers, questions)
+    expiry = _first_tier(_expiry, prep, tiers, questions)
+    top_up = _first_tier(_top_up, prep, tiers, questions)
     has_allowance = (
-        main_index is not None
-        or _mentions_allowance(low)
-        or bool(lx.AI_WORDS.search(low) and (use or expiry or top_up))
+        main_index is not None or _mentions_allowance(prep) or (bool(use or top_up) and _stated_about_allowance(prep))
     )
     kit = _kit(prep, scope, questions) if has_allowance else None
     form = _form(prep, allowance_clauses.get(main_index) if main_index is not None else None, scope, questions)
@@ -124,6 +126,10 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 
 
 _SHORT_TEXT = 600
+_REFERS_BACK = re.compile(
+    r"\s*(?:it|its|it's|this|these|that|they|them|the (?:allowance|budget|credits?|stipend|card|seat|plan|tokens?)|"
+    r"unused|any unused|credits|you can|you may|personal|usage|use)\b"
+)
 _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPMENT)
 
 
@@ -152,15 +158,21 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
         if not any(start <= mention.start < end for mention in money):
-            spans.append((start, end))
+            if not _ANSWERED.match(prep.low, end + 1) or len(prep.low[start:end].split()) > 3:
+                spans.append((start, end))  # "personal use? not allowed." answers its own question
             continue
+        # "is the $2k/yr budget work only?", "will they top up ...?": what opens or closes the
+        # question is what it asks
+        if lx.INTERROGATIVE.match(prep.low, start, end):
+            spans.append((start, min(end, start + _ASKED_REACH)))
+        spans.append((max(start, end - _ASKED_REACH), end + 1))
         # "$300/mo AI credits, can I use them for side projects?": the permission asked is not given
         for clause_start, clause_end in prep.clauses:
             if start <= clause_start < end and _PERMISSION_QUESTION.match(prep.low, clause_start, clause_end):
                 spans.append((clause_start, end))
                 break
     for match in lx.INDIRECT_QUESTION.finditer(prep.low):  # "they didn't say whether it's work-only"
-        spans.append((match.start(), prep.sentence_at(match.start())[1]))
+        spans.append((prep.clause_at(match.start())[0], prep.sentence_at(match.start())[1]))
     return sorted(spans)
 
 
@@ -231,7 +243,17 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
     clause_start, clause_end = prep.clause_at(match.start())
     before = prep.low[max(clause_start, match.start() - 40) : match.start()]
     after = prep.low[match.end() : min(clause_end, match.end() + 30)]
-    return bool(lx.NEGATION_BEFORE[reach].search(before) or lx.NEGATION_AFTER.search(after))
+    if prep.low[clause_end : clause_end + 1] == "?":  # "personal use? not allowed."
+        after = prep.low[match.end() : match.end() + 30]
+    if lx.NOT_RESTRICTED_AFTER.search(after):
+        return False
+    before_pattern = lx.VERBAL_NEGATION_BEFORE if reach == 0 else lx.NEGATION_BEFORE[reach]
+    negation = before_pattern.search(before)
+    if negation is not None and _DOUBLE_NEGATIVE.search(
+        prep.low, max(0, match.start() - len(before) - 16), match.start() - len(before) + negation.start()
+    ):
+        negation = None  # "it's not like we can't use it for personal things"
+    return bool(negation or lx.NEGATION_AFTER.search(after))
 
 
 # --- use, top-up, form -----------------------------------------------------------------------
@@ -248,17 +270,22 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
         if _WORK_OWNER.search(prep.low[max(0, match.start() - 24) : match.start()]):
             continue  # "the team's experiments" are work
         # "personal use is not allowed", "not to be used outside work": a restriction
-        (strong if _negated(prep, match, reach=5) else personal).append(match)
+        (strong if _negated(prep, match, reach=6) else personal).append(match)
     for match in _matches(prep, table["work_only"], scope, questions):
-        if _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
+        if _DOUBLE_NEGATIVE.search(prep.low, max(0, match.start() - 16), match.start()):
+            personal.append(match)  # "it's not like we can't use it for personal things"
+        elif _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
             personal.append(match)  # "not restricted to work": an opening, not a restriction
         else:
             strong.append(match)
     weak = [
         m
         for m in _matches(prep, lx.WORK_WEAK, scope, questions)
-        if not _negated(prep, m) and not _NEED_MORE.search(prep.low[prep.clause_at(m.start())[0] : m.start()])
+        if not _negated(prep, m, reach=0) and not _NEED_MORE.search(prep.low[prep.clause_at(m.start())[0] : m.start()])
     ]
+    conditional = next((m for m in strong if m.group().startswith("as long as")), None)
+    if conditional is not None:  # "use it for anything, as long as it's work"
+        return _found(prep, "work_only", conditional)
     if personal and strong:
         return _found(prep, "some_personal", min(personal + strong, key=lambda m: m.start()))
     if personal:
@@ -296,7 +323,7 @@ def _form(prep: Prepared, clause: Span | None, scope: Sequence[Span], questions:
     """How the allowance is given. How it is paid (reimbursed) beats what it buys (a seat); the
     allowance's own clause speaks before the rest of its sentence, then the rest of the text."""
     if clause is None:
-        return _ordered(prep, lx.FORMS, scope, ())
+        return _ordered(prep, lx.FORMS[:1], scope, ()) or _earliest(prep, lx.FORMS, scope)
     questions = ()  # what a question names ("is a Cursor seat pay?") is still the thing asked about
     sentence = [prep.sentence_at(clause[0])]
     reimbursement = _ordered(prep, lx.FORMS[:1], sentence, questions)
@@ -319,6 +346,68 @@ def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scop
     return None if best is None else best[1]
 
 
+def _stated_about_allowance(prep: Prepared) -> bool:
+    """A sentence that names AI or an allowance noun and says how it may be used or topped up
+    ("No ceiling on tokens for work stuff")."""
+    use_patterns = [pattern for _, pattern in lx.USE] + [pattern for _, pattern in lx.TOP_UP]
+    for start, end in prep.sentences:
+        if not lx.ALLOWANCE_CORE_NOUNS.search(prep.low, start, end):
+            continue
+        if any(pattern.search(prep.low, start, end) for pattern in use_patterns):
+            return True
+    return False
+
+
+def _first_tier(
+    find: Callable[[Prepared, Sequence[Span], Sequence[Span]], Found | None],
+    prep: Prepared,
+    tiers: Sequence[Sequence[Span]],
+    questions: Sequence[Span],
+) -> Found | None:
+    """The first tier of the text that says anything about this fact decides it."""
+    for tier in tiers:
+        found = find(prep, tier, questions)
+        if found is not None:
+            return found
+    return None
+
+
+def _tiers(
+    prep: Prepared, scope: list[Span], money: Sequence[MoneyMention], main: MoneyMention | None
+) -> list[list[Span]]:
+    """Where to look for the allowance's facts, most telling first: what follows the last
+    correction ("scratch that, HR says work only"); in a long text, the sentences about the
+    allowance (and the sentence after each, when it refers back); then everything in scope."""
+    tiers: list[list[Span]] = []
+    corrections = list(lx.CORRECTION.finditer(prep.low))
+    if corrections:
+        tiers.append(_intersect(scope, [(corrections[-1].end(), len(prep.low))]))
+    if len(prep.low) > _SHORT_TEXT:
+        about: list[Span] = []
+        sentences = prep.sentences
+        for index, (start, end) in enumerate(sentences):
+            mentions = (main is not None and start <= main.start < end) or any(
+                pattern.search(prep.low, start, end) for pattern in (lx.AI_WORDS, lx.PRODUCTS, lx.ALLOWANCE_CORE_NOUNS)
+            )
+            if mentions:
+                about.append((start, end))
+                if index + 1 < len(sentences) and _REFERS_BACK.match(prep.low, sentences[index + 1][0]):
+                    about.append(sentences[index + 1])
+        tiers.append(_intersect(scope, sorted(set(about))))
+    tiers.append(scope)
+    return tiers
+
+
+def _intersect(spans: Sequence[Span], window: Sequence[Span]) -> list[Span]:
+    result = [
+        (max(start, w_start), min(end, w_end))
+        for start, end in spans
+        for w_start, w_end in window
+        if max(start, w_start) < min(end, w_end)
+    ]
+    return sorted(result)
+
+
 def _kit(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
     """Company kit: managed seats, company keys, cloud credits; equipment only when provided."""
     found = _first(prep, lx.KIT, scope, questions)
@@ -331,16 +420,24 @@ def _kit(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     return None
 
 
-def _mentions_allowance(low: str) -> bool:
-    """The text is about an AI token or tool allowance (named products, kit, or AI words with
-    an allowance noun, a count of tokens, or an unlimited / top-up promise)."""
-    if lx.PRODUCTS.search(low) or lx.KIT.search(low):
+def _mentions_allowance(prep: Prepared) -> bool:
+    """The text is about an AI token or tool allowance: a seat on a named plan, company kit, or
+    within one sentence an AI word with an allowance noun, a count of tokens or an unlimited
+    promise, or a product or piece of equipment the employer provides."""
+    low = prep.low
+    if lx.PRODUCT_TIER.search(low) or lx.KIT.search(low):
         return True
-    if lx.KIT_EQUIPMENT.search(low) and lx.PROVISION.search(low):
-        return True
-    if not lx.AI_WORDS.search(low):
-        return False
-    return bool(lx.ALLOWANCE_NOUNS.search(low) or _TOKEN_COUNT.search(low) or re.search(r"\bunlimited\b", low))
+    for start, end in prep.sentences:
+        provided = lx.PROVISION.search(low, start, end) or lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
+        if (lx.KIT_EQUIPMENT.search(low, start, end) or lx.PRODUCTS.search(low, start, end)) and provided:
+            return True
+        if lx.AI_WORDS.search(low, start, end) and (
+            lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
+            or _TOKEN_COUNT.search(low, start, end)
+            or re.compile(r"\bunlimited\b").search(low, start, end)
+        ):
+            return True
+    return False
 
 
 # --- whole offers ----------------------------------------------------------------------------
@@ -520,7 +617,7 @@ def _components(
 
     _unlabelled_base(prep, components, unassigned)
     allowance_indexes = [i for i, c in enumerate(components) if c.kind == "allowance"]
-    if not allowance_indexes and unassigned and _mentions_allowance(low):
+    if not allowance_indexes and unassigned and _mentions_allowance(prep):
         mention = unassigned[0]
         clause = prep.clause_at(mention.start)
         components.append(_component("allowance", mention, low[clause[0] : clause[1]], prep, clause))

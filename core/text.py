@@ -328,7 +328,7 @@ _STOP = (
     r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.))['\")\]]*(?=\s|$)"
 )
 _CLAUSE_BREAK = re.compile(
-    rf"(?:{_STOP}|[;\n|•·]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|plus|with|but|while|whereas)\s|\s[-/]\s|\(|\))"
+    rf"(?:{_STOP}|[;\n|•·]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|with|but|while|whereas)\s|(?<!chatgpt)\splus\s|\s[-/]\s|\(|\))"
 )
 _SENTENCE_BREAK = re.compile(rf"(?:{_STOP}|\n|;)")
 

@@ -154,3 +154,11 @@ def test_not_a_comparison_and_too_long_are_refused() -> None:
         compare("$500/month API budget, work-only")
     with pytest.raises(InputTooLong):
         compare("x vs y " * (MAX_INPUT_CHARS // 7 + 1))
+
+
+def test_a_leading_compare_keeps_the_first_offers_label() -> None:
+    """ "compare Offer A: ..." (as typed after /perkcheck) must not read "Offer" as part of the lead-in."""
+    assert split_labelled("compare Offer A: $185k base. Offer B: $190k base") == [
+        ("Offer A", "$185k base"),
+        ("Offer B", "$190k base"),
+    ]
