@@ -345,4 +345,78 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
                 phrase=prep.source(start, phrase_end),
             )
         )
-    return found
+    return _with_worded_sums(prep, found, default_dollar)
+
+
+_SMALL = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+        " seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_WORD_NUMBER = (
+    r"half an?|an?|(?:"
+    + "|".join(_TENS)
+    + r")(?:[- ](?:"
+    + "|".join(list(_SMALL)[1:10])
+    + r"))?|"
+    + "|".join(sorted(_SMALL, key=len, reverse=True))
+)
+_WORD_CURRENCIES = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "pounds": "GBP",
+    "quid": "GBP",
+    "rupees": "INR",
+    "yen": "JPY",
+}
+# "twelve hundred dollars a year", "half a grand a month", "two thousand euros"
+_WORDED_SUM = re.compile(
+    rf"\b(?P<num>{_WORD_NUMBER})\s(?P<scale>hundred|thousand|grand|k)\b"
+    rf"(?:\s(?P<cur>{'|'.join(sorted(_WORD_CURRENCIES, key=len, reverse=True))})\b)?"
+)
+
+
+def _word_value(words: str) -> float:
+    if words.startswith("half"):
+        return 0.5
+    if words in ("a", "an"):
+        return 1.0
+    tens, _, unit = words.replace("-", " ").partition(" ")
+    return float(_TENS.get(tens, 0) + _SMALL.get(unit, 0) if tens in _TENS else _SMALL[tens])
+
+
+def _with_worded_sums(prep: Prepared, found: list[MoneyMention], default_dollar: str) -> list[MoneyMention]:
+    """Sums written in words join the numeric ones when they read as money: a currency word,
+    "grand", or a period right after them."""
+    low = prep.low
+    extra: list[MoneyMention] = []
+    for match in _WORDED_SUM.finditer(low):
+        if any(mention.start <= match.start() < mention.end for mention in found):
+            continue
+        tail = low[match.end() : match.end() + 40]
+        cur = match.group("cur")
+        if cur is None and match.group("scale") != "grand" and not _PERIOD_SUFFIX_ONLY.match(tail):
+            continue
+        scale = 100.0 if match.group("scale") == "hundred" else 1000.0
+        currency = _WORD_CURRENCIES.get(cur or "")
+        if currency == "USD":
+            currency = default_dollar
+        sentence = prep.sentence_at(match.start())
+        period = _period_near(prep, match.start(), match.end(), sentence[0], min(sentence[1], match.end() + _WINDOW))
+        extra.append(
+            MoneyMention(
+                amount=_word_value(match.group("num")) * scale,
+                currency=currency,
+                period=period,
+                start=match.start(),
+                end=match.end(),
+                phrase=prep.source(match.start(), match.end()),
+            )
+        )
+    return sorted(found + extra, key=lambda mention: mention.start) if extra else found

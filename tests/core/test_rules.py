@@ -177,6 +177,8 @@ def test_general_questions_get_answers_not_errors() -> None:
         ("US$2,400 yearly AI budget", 2400, "USD", "year", 2400),
         ("$20/wk for AI", 20, "USD", "week", 1040),
         ("$500 CAD per month AI budget", 500, "CAD", "month", 6000),
+        ("twelve hundred dollars a year for AI tools", 1200, "USD", "year", 1200),
+        ("two thousand euros per year AI budget", 2000, "EUR", "year", 2000),
     ],
 )
 def test_money_formats(text: str, amount: float, currency: str | None, period: str, annual: float) -> None:
