@@ -15,6 +15,7 @@ from typing import TextIO
 from core import __version__
 from core.classifier import MAX_INPUT_CHARS, InputTooLong, classify
 from core.models import Verdict
+from core.present import NO_ANNUAL_FIGURE, amounts, money_text, offer_rows
 
 _COLOURS = {"operating_cost": "\033[33m", "perk": "\033[32m", "mixed": "\033[36m", "unclear": "\033[35m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -28,6 +29,7 @@ examples:
   perkcheck compare 'Offer A: $185k base, $15k/yr AI credits, work only. Offer B: $180k base, $5k/yr AI stipend'
   perkcheck compare --json '$500/mo API budget, work only vs $200/mo AI stipend for anything'
   perkcheck chat        # a DM-style conversation that remembers your answers
+  perkcheck feedback --export --output disagreed.jsonl   # the verdicts people marked 👎, for review
 """
 
 
@@ -69,13 +71,16 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("chat", help="talk to the bot in this terminal (the local console)", add_help=False)
     commands.add_parser("migrate", help="apply database migrations", add_help=False)
+    commands.add_parser(
+        "feedback", help="--export [--output FILE]: the cases people disagreed with, as JSONL", add_help=False
+    )
     commands.add_parser("serve", help="run the bot on every configured platform", add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] in ("chat", "migrate", "serve"):
+    if args_list and args_list[0] in ("chat", "migrate", "serve", "feedback"):
         return _runtime(args_list[0], args_list[1:])
     args = _parser().parse_args(args_list)
     if args.command is None:
@@ -94,9 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _runtime(command: str, argv: list[str]) -> int:
-    from bot import bootstrap  # the database and platform stacks load only here
+    from bot import bootstrap, feedback  # the database and platform stacks load only here
 
-    entry = {"chat": bootstrap.console_main, "migrate": bootstrap.migrate_main, "serve": bootstrap.serve_main}
+    entry = {
+        "chat": bootstrap.console_main,
+        "migrate": bootstrap.migrate_main,
+        "serve": bootstrap.serve_main,
+        "feedback": feedback.feedback_main,
+    }
     return entry[command](argv)
 
 
@@ -199,27 +209,19 @@ def render_terminal(verdict: Verdict, *, colour: bool) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
     lines = [paint(_BOLD + _COLOURS[verdict.verdict], verdict.label.upper()) + "  " + verdict.headline]
-    allowance = verdict.allowance
-    if allowance.annual_amount is not None:
-        from core.rules import money_text
-
-        lines.append(f"Per year: {money_text(allowance.annual_amount, allowance.currency)}")
+    figures = amounts(verdict)
+    if figures.annual is not None:
+        lines.append(f"Per year: {figures.annual}")
     if verdict.offer is not None:
-        from core.rules import money_text
-
         offer = verdict.offer
         lines.append(
             f"Package: headline {money_text(offer.headline_total_annual, offer.currency)}/yr,"
             f" real pay {money_text(offer.real_total_annual, offer.currency)}/yr"
         )
-        for component in offer.components:
-            amount = (
-                "no annual figure"
-                if component.annual_amount is None
-                else money_text(component.annual_amount, offer.currency)
+        for row in offer_rows(offer):
+            lines.append(
+                f"  - {row.label}: {row.amount or NO_ANNUAL_FIGURE} ({'pay' if row.counts_as_pay else 'not pay'})"
             )
-            mark = "pay" if component.counts_as_pay else "not pay"
-            lines.append(f"  - {component.label}: {amount} ({mark})")
     if verdict.reasons:
         lines.append(paint(_BOLD, "Why:"))
         lines.extend(f"  • {reason}" for reason in verdict.reasons)

@@ -39,9 +39,7 @@ async def run_discord(settings: Settings, service: ConversationService, storage:
     if settings.discord_token is None:
         raise SystemExit("DISCORD_TOKEN is not set.")
     if settings.discord_shard_ids and settings.discord_shard_count is None:
-        raise SystemExit(
-            "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number of shards)."
-        )
+        raise SystemExit("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number of shards).")
     client = PerkcheckDiscord(service, storage, discord_options(settings))
     try:
         await client.start(settings.discord_token.get_secret_value())

@@ -19,7 +19,7 @@ from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -39,6 +39,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 REQUEST_ID_HEADER = "X-Request-Id"
+REQUEST_ID_CONTEXT_KEY = "perkcheck_request_id"
 SHUTDOWN_DRAIN_SECONDS = 10.0
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 2
@@ -90,15 +91,20 @@ def build_bolt_app(
     return SlackBot(app=app, listeners=register_handlers(app, service))
 
 
-async def _bind_request_context(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> None:
-    """Bolt middleware: bind the request id (new in Socket Mode) and Slack's event id, if any, for
-    the listeners; tasks they start keep the binding after this returns."""
+async def _bind_request_context(
+    body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
+) -> None:
+    """Bolt middleware: bind the request id (the HTTP layer's, or a new one in Socket Mode) and
+    Slack's event id, if any. Bolt runs the listeners after the middleware chain, in this task
+    (Socket Mode: one task per envelope), so the binding is left in place for them and for the
+    tasks they start; HTTP mode resets it when the request ends."""
     event_id = body.get("event_id") if isinstance(body, dict) else None
-    token = bind_request(platform="slack", event_id=str(event_id) if event_id else None)
-    try:
-        await next()
-    finally:
-        reset_request(token)
+    bind_request(
+        platform="slack",
+        request_id=context.get(REQUEST_ID_CONTEXT_KEY) or new_request_id(),
+        event_id=str(event_id) if event_id else None,
+    )
+    await next()
 
 
 def build_web_app(bolt_app: AsyncApp, ready: ReadinessProbe | None = None) -> web.Application:
@@ -111,7 +117,9 @@ def build_web_app(bolt_app: AsyncApp, ready: ReadinessProbe | None = None) -> we
         request_id = safe_request_id(request.headers.get(REQUEST_ID_HEADER)) or new_request_id()
         token = bind_request(platform="slack", request_id=request_id)
         try:
-            bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
+            bolt_request = await to_bolt_request(request)
+            bolt_request.context[REQUEST_ID_CONTEXT_KEY] = request_id
+            bolt_response = await bolt_app.async_dispatch(bolt_request)
             response = await to_aiohttp_response(bolt_response)
         finally:
             reset_request(token)

@@ -8,8 +8,10 @@ the migrations (a test checks that).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from bot.settings import normalise_database_url
 from core.cases import Answer, Case
 from core.models import Signals, Verdict
 from core.service import Conversation, ForgetResult, WorkspaceSettings
+from core.stats import Median, WorkspaceStats
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,9 @@ cases = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("closed", sa.Boolean, nullable=False),
+    sa.Column("feedback", sa.String(8), nullable=True),  # migration 0002
+    sa.Column("feedback_by", sa.String(128), nullable=True),
+    sa.Column("feedback_at", UTCDateTime, nullable=True),
     sa.Index("ix_cases_conversation", "platform", "workspace", "channel", "thread", "created_at"),
     sa.Index("ix_cases_user", "platform", "user_id", "created_at"),
     sa.Index("ix_cases_updated_at", "updated_at"),
@@ -151,12 +157,16 @@ class SqlStorage:
             connect_args: dict[str, Any] = {"timeout": 5, "command_timeout": 30}
             if schema:
                 connect_args["server_settings"] = {"search_path": schema}
-            kwargs.update(connect_args=connect_args, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # No pool_pre_ping: its ping costs three round trips per checkout (~25% of a check's time);
+            # _discard_closed replaces connections the server closed for free (see there).
+            kwargs.update(connect_args=connect_args, pool_size=10, max_overflow=20, pool_recycle=1800)
         else:
             raise ValueError(f"unsupported database {self.dialect!r}: use sqlite+aiosqlite or postgresql+asyncpg")
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.sync_engine.pool, "checkout", _discard_closed)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -201,7 +211,9 @@ class SqlStorage:
     async def create_case(self, case: Case) -> None:
         await self._ready()
         async with self.engine.begin() as conn:
-            await conn.execute(cases.insert().values(**_case_row(case)))
+            # a constant statement with parameters: compiled once and cached (`.values(**row)` would
+            # build and coerce a new statement on every check)
+            await conn.execute(cases.insert(), _case_row(case))
             if case.answers:
                 await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in case.answers])
 
@@ -380,7 +392,78 @@ class SqlStorage:
                     )
                 )
             ).rowcount
+            # feedback this user gave on other people's cases (their own went with their cases)
+            deleted += (
+                await conn.execute(
+                    cases.update()
+                    .where(cases.c.platform == platform, cases.c.feedback_by == user)
+                    .values(feedback=None, feedback_by=None, feedback_at=None)
+                )
+            ).rowcount
         return ForgetResult(deleted=deleted, touched_case_ids=list(touched))
+
+    # --- feedback and community stats ---------------------------------------------------
+
+    async def set_feedback(
+        self, case_id: str, *, value: str, user: str, at: datetime, workspace: str | None
+    ) -> Case | None:
+        await self._ready()
+        query = cases.update().where(cases.c.id == case_id)
+        if workspace is not None:
+            query = query.where(cases.c.workspace == workspace)
+        async with self.engine.begin() as conn:
+            result = await conn.execute(query.values(feedback=value, feedback_by=user, feedback_at=at))
+            if result.rowcount != 1:
+                return None
+            row = (await conn.execute(cases.select().where(cases.c.id == case_id))).first()
+            return None if row is None else (await self._with_answers(conn, [row]))[0]
+
+    async def disagreed_cases(self) -> list[Case]:
+        """Every case with a 👎, oldest feedback first (for the operator's review: `perkcheck feedback --export`)."""
+        await self._ready()
+        query = cases.select().where(cases.c.feedback == "down").order_by(cases.c.feedback_at, cases.c.id)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+            return await self._with_answers(conn, rows)
+
+    async def workspace_stats(self, platform: str, workspace: str) -> WorkspaceStats:
+        """Counts by verdict and medians by verdict and currency, computed in SQL; only aggregates come back."""
+        await self._ready()
+        verdict = cases.c.verdict["verdict"].as_string()
+        currency = cases.c.verdict[("allowance", "currency")].as_string()
+        annual = cases.c.verdict[("allowance", "annual_amount")].as_float()
+        mine = sa.and_(
+            cases.c.platform == platform,
+            cases.c.workspace == workspace,
+            cases.c.signals["has_allowance"].as_boolean().is_(True),
+        )
+        counts = sa.select(verdict.label("verdict"), sa.func.count().label("n")).where(mine).group_by(verdict)
+        ranked = (
+            sa.select(
+                verdict.label("verdict"),
+                currency.label("currency"),
+                annual.label("annual"),
+                sa.func.row_number().over(partition_by=[verdict, currency], order_by=annual).label("rank"),
+                sa.func.count().over(partition_by=[verdict, currency]).label("n"),
+            )
+            .where(mine, annual.is_not(None))
+            .subquery()
+        )
+        # the median: the middle row, or the mean of the two middle rows (integer division on both databases)
+        middle = (
+            sa.select(ranked.c.verdict, ranked.c.currency, sa.func.avg(ranked.c.annual).label("median"), ranked.c.n)
+            .where(
+                ranked.c["rank"].in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2]),
+            )
+            .group_by(ranked.c.verdict, ranked.c.currency, ranked.c.n)
+        )
+        async with self.engine.connect() as conn:
+            by_verdict = {row.verdict: int(row.n) for row in (await conn.execute(counts)).all()}
+            medians = [
+                Median(verdict=row.verdict, currency=row.currency, median_annual=float(row.median), count=int(row.n))
+                for row in (await conn.execute(middle)).all()
+            ]
+        return WorkspaceStats(total=sum(by_verdict.values()), by_verdict=by_verdict, medians=medians)
 
     async def purge(self, cases_before: datetime, events_before: datetime) -> int:
         await self._ready()
@@ -396,20 +479,15 @@ class SqlStorage:
 
     async def claim_event(self, event_id: str, now: datetime) -> bool:
         await self._ready()
-        insert = self._insert(processed_events).values(event_id=event_id, seen_at=now)
         async with self.engine.begin() as conn:
-            result = await conn.execute(insert.on_conflict_do_nothing(index_elements=["event_id"]))
+            result = await conn.execute(self._statements.claim_event, {"event_id": event_id, "seen_at": now})
             return int(result.rowcount) == 1
 
     async def count_hit(self, scope: str, user: str, window_start: datetime) -> int:
         await self._ready()
-        insert = self._insert(rate_limits).values(scope=scope, user_id=user, window_start=window_start, hits=1)
-        upsert = insert.on_conflict_do_update(
-            index_elements=["scope", "user_id", "window_start"],
-            set_={"hits": rate_limits.c.hits + 1},
-        ).returning(rate_limits.c.hits)
+        values = {"scope": scope, "user_id": user, "window_start": window_start}
         async with self.engine.begin() as conn:
-            return int((await conn.execute(upsert)).scalar_one())
+            return int((await conn.execute(self._statements.count_hit, values)).scalar_one())
 
     async def get_settings(self, platform: str, workspace: str) -> WorkspaceSettings | None:
         await self._ready()
@@ -468,6 +546,47 @@ class SqlStorage:
     def _insert(self, table: sa.Table) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
+    @functools.cached_property
+    def _statements(self) -> _HotStatements:
+        """The per-check upserts, built once with bound parameters (their compiled form is cached)."""
+
+        def param(column: sa.Column[Any]) -> Any:
+            return sa.bindparam(column.name, type_=column.type)
+
+        claim = self._insert(processed_events).values(
+            event_id=param(processed_events.c.event_id), seen_at=param(processed_events.c.seen_at)
+        )
+        count = self._insert(rate_limits).values(
+            scope=param(rate_limits.c.scope),
+            user_id=param(rate_limits.c.user_id),
+            window_start=param(rate_limits.c.window_start),
+            hits=1,
+        )
+        return _HotStatements(
+            claim_event=claim.on_conflict_do_nothing(index_elements=["event_id"]),
+            count_hit=count.on_conflict_do_update(
+                index_elements=["scope", "user_id", "window_start"],
+                set_={"hits": rate_limits.c.hits + 1},
+            ).returning(rate_limits.c.hits),
+        )
+
+
+@dataclass(frozen=True)
+class _HotStatements:
+    claim_event: Any
+    count_hit: Any
+
+
+def _discard_closed(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Pool checkout (PostgreSQL): a connection whose socket the server closed (restart, failover,
+    a proxy cutting it) is replaced before use, so the bot recovers from an outage without failing
+    the first request after it. asyncpg notices a closed socket by itself, so this costs no round
+    trip; a connection that fails mid-query anyway invalidates the whole pool (SQLAlchemy's
+    disconnect handling), and pool_recycle retires idle connections after half an hour."""
+    driver = getattr(record, "driver_connection", None)
+    if driver is not None and driver.is_closed():
+        raise sa.exc.DisconnectionError("connection closed by the server")
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -496,6 +615,9 @@ def _case_row(case: Case) -> dict[str, Any]:
         "updated_at": case.updated_at,
         "version": case.version,
         "closed": case.closed,
+        "feedback": case.feedback,
+        "feedback_by": case.feedback_by,
+        "feedback_at": case.feedback_at,
     }
 
 
@@ -527,4 +649,7 @@ def _case_from_row(row: sa.Row[Any], case_answers: list[Answer]) -> Case:
         updated_at=row.updated_at,
         version=row.version,
         closed=row.closed,
+        feedback=row.feedback,
+        feedback_by=row.feedback_by,
+        feedback_at=row.feedback_at,
     )

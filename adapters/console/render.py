@@ -10,16 +10,9 @@ from __future__ import annotations
 import unicodedata
 
 from core.models import Verdict
+from core.present import CONTEXT_TITLE, NO_ANNUAL_FIGURE, amounts, money_text, offer_rows, tax_heading, tax_lines
 from core.service import HistoryEntry, Reply
-
-_PERIOD_WORDS = {
-    "day": "a working day",
-    "week": "a week",
-    "month": "a month",
-    "quarter": "a quarter",
-    "year": "a year",
-    "one_time": "once",
-}
+from core.tax import TaxNote
 
 
 def clean(text: str) -> str:
@@ -28,9 +21,8 @@ def clean(text: str) -> str:
 
 
 def money(amount: float, currency: str | None) -> str:
-    """`6000, "USD"` -> `USD 6,000`; keeps cents only when there are some."""
-    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    return f"{currency} {number}" if currency else number
+    """`6000, "USD"` -> `USD 6,000`: the console writes currency codes; keeps cents only when there are some."""
+    return money_text(amount, currency, code=True)
 
 
 def title(verdict: Verdict) -> str:
@@ -43,16 +35,14 @@ def title(verdict: Verdict) -> str:
 def render_verdict(verdict: Verdict) -> str:
     """A verdict as a few lines: the shared label and headline, amounts, reasons, questions."""
     lines = [clean(title(verdict))]
-    allowance = verdict.allowance
-    if allowance.amount is not None:
-        stated = money(allowance.amount, allowance.currency)
-        period = _PERIOD_WORDS.get(allowance.period or "", "")
-        line = f"  Allowance: {stated} {period}".rstrip()
-        if allowance.annual_amount is not None and allowance.period not in (None, "year"):
-            line += f" ({money(allowance.annual_amount, allowance.currency)} a year)"
+    figures = amounts(verdict, code=True)
+    if figures.stated is not None:
+        line = f"  Allowance: {figures.stated} {figures.period}".rstrip()
+        if figures.per_period:
+            line += f" ({figures.annual} a year)"
         lines.append(clean(line))
-    if verdict.comp_value_annual is not None:
-        lines.append(clean(f"  Count as pay: {money(verdict.comp_value_annual, allowance.currency)} a year"))
+    if figures.pay is not None:
+        lines.append(clean(f"  Count as pay: {figures.pay} a year"))
     if verdict.offer is not None:
         offer = verdict.offer
         lines.append(
@@ -61,14 +51,9 @@ def render_verdict(verdict: Verdict) -> str:
                 f"real {money(offer.real_total_annual, offer.currency)} a year"
             )
         )
-        for component in offer.components:
-            amount = (
-                "no annual figure"
-                if component.annual_amount is None
-                else money(component.annual_amount, offer.currency)
-            )
-            counted = "pay" if component.counts_as_pay else "not pay"
-            lines.append(clean(f"    - {component.label}: {amount} ({counted})"))
+        for row in offer_rows(offer, code=True):
+            counted = "pay" if row.counts_as_pay else "not pay"
+            lines.append(clean(f"    - {row.label}: {row.amount or NO_ANNUAL_FIGURE} ({counted})"))
     if verdict.reasons:
         lines.append("Why:")
         lines.extend(clean(f"  - {reason}") for reason in verdict.reasons)
@@ -76,6 +61,19 @@ def render_verdict(verdict: Verdict) -> str:
         lines.append("Ask the employer:")
         lines.extend(clean(f"  {n}. {question.text}") for n, question in enumerate(verdict.questions, 1))
         lines.append('Tell me what they say ("it rolls over", "work only") and I\'ll update this.')
+    return "\n".join(lines)
+
+
+def render_context(context: list[str], tax: TaxNote | None) -> str:
+    """Dated list prices and the tax note (general information, not tax advice), labelled."""
+    lines: list[str] = []
+    if context:
+        lines.append(f"{CONTEXT_TITLE}:")
+        lines.extend(clean(f"  - {note}") for note in context)
+    if tax is not None:
+        lines.append(clean(f"{tax_heading(tax)}:"))
+        lines.extend(clean(f"  - {point}") for point in tax_lines(tax))
+        lines.append(clean(f"  ({tax.label})"))
     return "\n".join(lines)
 
 
@@ -94,6 +92,8 @@ def render_reply(reply: Reply) -> str:
         parts.append(clean(reply.text))
     if reply.verdict is not None:
         parts.append(render_verdict(reply.verdict))
+    if reply.context or reply.tax is not None:
+        parts.append(render_context(reply.context, reply.tax))
     if reply.history:
         parts.append(render_history(reply.history))
     if reply.notes:

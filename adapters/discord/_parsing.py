@@ -8,30 +8,23 @@ from dataclasses import dataclass
 
 import discord
 
+from core.present import FEEDBACK_CHOICES
+from core.present import QUICK_ANSWERS as SHARED_ANSWERS
 from core.service import Conversation
 
+#: Questions with buttons on Discord: a message has at most 5 rows, and one is for 👍/👎.
+BUTTON_QUESTIONS = ("use", "expiry", "top_up")
 #: The quick answers a button can carry: question id -> (contract value, button label).
 QUICK_ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "use": (
-        ("work_only", "Work only"),
-        ("some_personal", "Some personal use"),
-        ("personal_allowed", "Anything goes"),
-    ),
-    "expiry": (
-        ("expires", "Expires"),
-        ("rolls_over", "Rolls over"),
-        ("cash_out", "Paid out"),
-    ),
-    "top_up": (
-        ("yes", "Topped up"),
-        ("no", "Hard cap"),
-    ),
+    question: SHARED_ANSWERS[question] for question in BUTTON_QUESTIONS
 }
 
 #: Matches every answer button's custom_id; DynamicItem dispatch uses it after a restart too.
 ANSWER_CUSTOM_ID = re.compile(
     r"perkcheck:a:(?P<case_id>[A-Za-z0-9_-]{1,64}):(?P<question_id>use|expiry|top_up):(?P<value>[a-z_]{1,20})"
 )
+#: A 👍/👎 button's custom_id: the case and "up" or "down".
+FEEDBACK_CUSTOM_ID = re.compile(r"perkcheck:f:(?P<case_id>[A-Za-z0-9_-]{1,64}):(?P<value>up|down)")
 CUSTOM_ID_MAX = 100
 
 _THREAD_TYPES = frozenset(
@@ -50,6 +43,28 @@ def answer_custom_id(case_id: str, question_id: str, value: str) -> str | None:
     if match is None or len(custom_id) > CUSTOM_ID_MAX:
         return None
     return custom_id
+
+
+def feedback_custom_id(case_id: str, value: str) -> str | None:
+    """The custom_id of a feedback button, or None if the case id cannot be carried."""
+    custom_id = f"perkcheck:f:{case_id}:{value}"
+    if FEEDBACK_CUSTOM_ID.fullmatch(custom_id) is None or len(custom_id) > CUSTOM_ID_MAX:
+        return None
+    return custom_id
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackClick:
+    case_id: str
+    value: str  # "up" or "down"
+
+
+def parse_feedback_custom_id(custom_id: str) -> FeedbackClick | None:
+    """The feedback a button's custom_id carries, or None."""
+    match = FEEDBACK_CUSTOM_ID.fullmatch(custom_id)
+    if match is None or match["value"] not in {value for value, _label in FEEDBACK_CHOICES}:
+        return None
+    return FeedbackClick(case_id=match["case_id"], value=match["value"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +142,7 @@ def strip_mention(content: str, user_id: int) -> str:
 
 def mentions_user(message: discord.Message, user_id: int) -> bool:
     """True when the message mentions `user_id` (not via @everyone or a role)."""
-    return any(user.id == user_id for user in message.mentions) or bool(
-        re.search(rf"<@!?{user_id}>", message.content)
-    )
+    return any(user.id == user_id for user in message.mentions) or bool(re.search(rf"<@!?{user_id}>", message.content))
 
 
 def message_text(message: discord.Message) -> str:

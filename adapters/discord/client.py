@@ -21,6 +21,7 @@ from discord.webhook.async_ import async_context
 
 from adapters.discord._parsing import (
     AnswerClick,
+    FeedbackClick,
     conversation_for_interaction,
     conversation_for_message,
     event_id,
@@ -29,9 +30,10 @@ from adapters.discord._parsing import (
     strip_mention,
     thread_offer_text,
 )
-from adapters.discord.rendering import NO_MENTIONS, AnswerButton, Rendered, plain, render
+from adapters.discord.rendering import NO_MENTIONS, AnswerButton, FeedbackButton, Rendered, plain, render
 from adapters.discord.routing import DEFAULT_API_URL, RoutedHTTPClient, RoutedWebhookAdapter
 from core.classifier import MAX_INPUT_CHARS
+from core.inflight import InFlight
 from core.requestlog import bind_request, reset_request
 from core.service import ConversationService, Reply
 
@@ -40,13 +42,16 @@ log = logging.getLogger(__name__)
 COMMAND_HASH_KEY = "discord.command_hash"
 THREAD_HISTORY_LIMIT = 50
 #: Kinds that may be shown to the channel when the user asked to share.
-SHAREABLE_KINDS = frozenset({"verdict", "refined"})
+SHAREABLE_KINDS = frozenset({"verdict", "refined", "comparison"})
 
 PERKCHECK_DESCRIPTION = "Is an AI token allowance in a job offer pay, or an operating cost?"
 TEXT_DESCRIPTION = "The offer text, e.g. '$500/month API budget, work-only'"
 SHARE_DESCRIPTION = "Post the verdict in the channel (default: only you see it)"
 HISTORY_DESCRIPTION = "Your recent perkcheck verdicts (only you see them)"
 FORGET_DESCRIPTION = "Delete everything perkcheck stored about you"
+STATS_DESCRIPTION = "Community stats for this server: verdict shares and median amounts (from 5 checks)"
+COMPARE_DESCRIPTION = "Compare offers on real pay, e.g. 'Offer A: ... Offer B: ...' or '<offer> vs <offer>'"
+OFFERS_DESCRIPTION = "The offers: 'Offer A: $185k base ... Offer B: ...', '<offer> vs <offer>'"
 CONTEXT_MENU_NAME = "Check this offer"
 
 CONTENT_INTENT_HELP = (
@@ -57,7 +62,9 @@ CONTENT_INTENT_HELP = (
 )
 DISCORD_HELP = (
     "On Discord: /perkcheck text:<offer> answers privately (add share:True to post it), "
-    "/perkcheck-history lists your checks, /perkcheck-forget erases them. Right-click any "
+    "/perkcheck-history lists your checks, /perkcheck-forget erases them, /perkcheck-compare "
+    "offers:<offer A> vs <offer B> compares real pay, /perkcheck-stats shows this server's community "
+    "stats, and 👍/👎 under a verdict tells the operator whether it looked right. Right-click any "
     "message > Apps > Check this offer for a private verdict on it. Mention me in a thread "
     "or in a reply to someone's message and I read the offer there; mention me again in the "
     "thread to answer my questions, or use the buttons."
@@ -175,7 +182,7 @@ class PerkcheckDiscord(discord.AutoShardedClient):
         await super().start(token, reconnect=reconnect)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(AnswerButton)
+        self.add_dynamic_items(AnswerButton, FeedbackButton)
         if not self.runs_first_shard():
             return
         try:
@@ -184,8 +191,7 @@ class PerkcheckDiscord(discord.AutoShardedClient):
             )
         except discord.HTTPException as error:
             log.warning(
-                "Could not sync Discord commands (%s); was the bot invited with the "
-                "applications.commands scope?",
+                "Could not sync Discord commands (%s); was the bot invited with the applications.commands scope?",
                 error,
             )
         except Exception:
@@ -214,14 +220,10 @@ def _tracked(kind: str) -> Callable[[_Handler], _Handler]:
                 request_id=str(snowflake) if snowflake is not None else None,
                 event_id=event_id(kind, snowflake) if snowflake is not None else None,
             )
-            self._in_flight += 1
-            self._idle.clear()
             try:
-                await handler(self, source, *args, **kwargs)
+                with self._running.running():
+                    await handler(self, source, *args, **kwargs)
             finally:
-                self._in_flight -= 1
-                if self._in_flight == 0:
-                    self._idle.set()
                 reset_request(token)
 
         return cast(_Handler, run)
@@ -235,35 +237,27 @@ class PerkcheckHandlers:
     def __init__(self, client: PerkcheckDiscord, service: ConversationService) -> None:
         self.client = client
         self.service = service
-        self._in_flight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._running = InFlight("Discord handlers")
 
     @property
     def in_flight(self) -> int:
         """Interactions and messages being handled now."""
-        return self._in_flight
+        return self._running.count
 
     async def drain(self, within: float) -> bool:
         """Wait up to `within` seconds for running handlers to finish; False if some did not."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), within)
-        except TimeoutError:
-            log.warning("%d Discord handlers still running at shutdown", self._in_flight)
-            return False
-        return True
+        return await self._running.drain(within)
 
     # --- command definitions -----------------------------------------------------------------
 
     def register_commands(self, tree: app_commands.CommandTree[Any]) -> None:
-        """/perkcheck, /perkcheck-history, /perkcheck-forget and "Check this offer"."""
+        """/perkcheck, /perkcheck-history, /perkcheck-forget, /perkcheck-stats, /perkcheck-compare and
+        "Check this offer"."""
         guild = self.client.command_guild
         guilds = [guild] if guild is not None else []
 
         @app_commands.describe(text=TEXT_DESCRIPTION, share=SHARE_DESCRIPTION)
-        async def perkcheck(
-            interaction: discord.Interaction, text: str, share: bool = False
-        ) -> None:
+        async def perkcheck(interaction: discord.Interaction, text: str, share: bool = False) -> None:
             await self.check_command(interaction, text, share)
 
         async def history(interaction: discord.Interaction) -> None:
@@ -272,15 +266,22 @@ class PerkcheckHandlers:
         async def forget(interaction: discord.Interaction) -> None:
             await self.forget_command(interaction)
 
-        async def check_this_offer(
-            interaction: discord.Interaction, message: discord.Message
-        ) -> None:
+        async def stats(interaction: discord.Interaction) -> None:
+            await self.stats_command(interaction)
+
+        @app_commands.describe(offers=OFFERS_DESCRIPTION, share=SHARE_DESCRIPTION)
+        async def compare(interaction: discord.Interaction, offers: str, share: bool = False) -> None:
+            await self.compare_command(interaction, offers, share)
+
+        async def check_this_offer(interaction: discord.Interaction, message: discord.Message) -> None:
             await self.context_menu(interaction, message)
 
         for name, description, callback in (
             ("perkcheck", PERKCHECK_DESCRIPTION, perkcheck),
             ("perkcheck-history", HISTORY_DESCRIPTION, history),
             ("perkcheck-forget", FORGET_DESCRIPTION, forget),
+            ("perkcheck-stats", STATS_DESCRIPTION, stats),
+            ("perkcheck-compare", COMPARE_DESCRIPTION, compare),
         ):
             command: app_commands.Command[Any, ..., None] = app_commands.Command(
                 name=name, description=description, callback=callback
@@ -299,9 +300,7 @@ class PerkcheckHandlers:
         conv = conversation_for_interaction(interaction)
         await self._respond(
             interaction,
-            lambda: self.service.check(
-                conv, text, event_id=event_id("interaction", interaction.id)
-            ),
+            lambda: self.service.check(conv, text, event_id=event_id("interaction", interaction.id)),
             public=share,
         )
 
@@ -316,9 +315,18 @@ class PerkcheckHandlers:
         await self._respond(interaction, lambda: self.service.forget(conv), public=False)
 
     @_tracked("interaction")
-    async def context_menu(
-        self, interaction: discord.Interaction, message: discord.Message
-    ) -> None:
+    async def stats_command(self, interaction: discord.Interaction) -> None:
+        conv = conversation_for_interaction(interaction)
+        await self._respond(interaction, lambda: self.service.stats(conv), public=False)
+
+    @_tracked("interaction")
+    async def compare_command(self, interaction: discord.Interaction, offers: str, share: bool) -> None:
+        conv = conversation_for_interaction(interaction)
+        eid = event_id("interaction", interaction.id)
+        await self._respond(interaction, lambda: self.service.compare(conv, offers, event_id=eid), public=share)
+
+    @_tracked("interaction")
+    async def context_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         text = message_text(message)
         if not text:
             await interaction.response.send_message(
@@ -328,9 +336,7 @@ class PerkcheckHandlers:
         conv = conversation_for_interaction(interaction)
         await self._respond(
             interaction,
-            lambda: self.service.check(
-                conv, text, event_id=event_id("interaction", interaction.id)
-            ),
+            lambda: self.service.check(conv, text, event_id=event_id("interaction", interaction.id)),
             public=False,
         )
 
@@ -359,9 +365,23 @@ class PerkcheckHandlers:
         else:
             await self._send_private(interaction, rendered)
 
-    async def on_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
+    @_tracked("interaction")
+    async def on_feedback_click(self, interaction: discord.Interaction, click: FeedbackClick) -> None:
+        """Store a 👍/👎 with the case and thank the clicker privately; the verdict message stays as it is."""
+        work = self.service.feedback(
+            click.case_id,
+            str(interaction.user.id),
+            click.value,
+            workspace=conversation_for_interaction(interaction).workspace,
+        )
+        try:
+            reply = await self._in_time(work, lambda: interaction.response.defer(ephemeral=True, thinking=True))
+        except Exception:
+            log.exception("Feedback on case %s failed", click.case_id)
+            reply = Reply(kind="error", text=SORRY)
+        await self._send_private(interaction, self._render(reply))
+
+    async def on_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         log.error("Discord command failed", exc_info=error)
         await self._send_private(interaction, plain(SORRY))
 
@@ -374,9 +394,7 @@ class PerkcheckHandlers:
     ) -> None:
         """Answer inside Discord's 3 seconds: directly if the service is quick, else defer first."""
         try:
-            reply = await self._in_time(
-                work(), lambda: interaction.response.defer(ephemeral=not public, thinking=True)
-            )
+            reply = await self._in_time(work(), lambda: interaction.response.defer(ephemeral=not public, thinking=True))
         except Exception:
             log.exception("Discord interaction %s failed", interaction.id)
             await self._send_private(interaction, plain(SORRY))
@@ -388,9 +406,7 @@ class PerkcheckHandlers:
         else:
             await interaction.response.send_message(**rendered.send_kwargs(), ephemeral=ephemeral)
 
-    async def _in_time(
-        self, work: Awaitable[Reply], defer: Callable[[], Awaitable[object]]
-    ) -> Reply:
+    async def _in_time(self, work: Awaitable[Reply], defer: Callable[[], Awaitable[object]]) -> Reply:
         """The service's reply; when it takes longer than the budget, `defer` first."""
         task = asyncio.ensure_future(work)
         try:
@@ -497,16 +513,12 @@ class PerkcheckHandlers:
             log.warning("Could not read the replied-to message %s: %s", reference.message_id, error)
         return None
 
-    async def _thread_history(
-        self, message: discord.Message
-    ) -> list[tuple[int | None, str]] | None:
+    async def _thread_history(self, message: discord.Message) -> list[tuple[int | None, str]] | None:
         """Earlier thread messages, oldest first, as (author id or None for bots, text)."""
         my_id = self.client.user.id if self.client.user else 0
         found: list[tuple[int | None, str]] = []
         try:
-            async for earlier in message.channel.history(
-                limit=THREAD_HISTORY_LIMIT, before=message
-            ):
+            async for earlier in message.channel.history(limit=THREAD_HISTORY_LIMIT, before=message):
                 source = earlier
                 if (
                     earlier.type == discord.MessageType.thread_starter_message

@@ -10,13 +10,29 @@ from discord.utils import escape_markdown
 
 from adapters.discord._parsing import (
     ANSWER_CUSTOM_ID,
+    FEEDBACK_CUSTOM_ID,
     QUICK_ANSWERS,
     AnswerClick,
+    FeedbackClick,
     answer_custom_id,
+    feedback_custom_id,
     parse_answer_custom_id,
+    parse_feedback_custom_id,
 )
+from core.compare import Comparison
 from core.models import Verdict
+from core.present import (
+    CONTEXT_TITLE,
+    FEEDBACK_CHOICES,
+    NO_ANNUAL_FIGURE,
+    amounts,
+    money_text,
+    offer_rows,
+    tax_heading,
+    tax_lines,
+)
 from core.service import Reply
+from core.tax import TaxNote
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_MAX = 256
@@ -37,16 +53,8 @@ VERDICT_COLOURS: dict[str, int] = {
     "unclear": 0x8A8F98,  # grey: not known yet
 }
 HISTORY_COLOUR = 0x5865F2
-
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
-_PERIOD_WORDS = {
-    "day": "a working day",
-    "week": "a week",
-    "month": "a month",
-    "quarter": "a quarter",
-    "year": "a year",
-    "one_time": "once",
-}
+COMPARE_COLOUR = 0x5865F2
+MAX_ROWS = 5
 
 #: Every message the bot sends pings nobody, whatever the user typed.
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -66,32 +74,21 @@ def escape(text: str) -> str:
     return escape_markdown(text)
 
 
-def money(amount: float, currency: str | None) -> str:
-    """`$6,000`, `€25,000`, `CAD 1,200`; whole numbers without decimals."""
-    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    if currency is None:
-        return number
-    symbol = _CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{number}" if symbol else f"{currency} {number}"
-
-
 def amount_lines(verdict: Verdict) -> list[str]:
     """The allowance per year and what of it counts as pay, in words."""
-    allowance = verdict.allowance
+    figures = amounts(verdict)
     lines: list[str] = []
-    if allowance.annual_amount is not None:
-        line = f"**Allowance:** {money(allowance.annual_amount, allowance.currency)} a year"
-        if allowance.amount is not None and allowance.period not in (None, "year"):
-            stated = money(allowance.amount, allowance.currency)
-            line += f" ({stated} {_PERIOD_WORDS[allowance.period or 'year']}"
-            line += ", 260 working days a year)" if allowance.period == "day" else ")"
+    if figures.annual is not None:
+        line = f"**Allowance:** {figures.annual} a year"
+        if figures.stated is not None and figures.per_period:
+            line += f" ({figures.stated} {figures.period}"
+            line += ", 260 working days a year)" if figures.working_days else ")"
         lines.append(line)
-    elif allowance.amount is not None:
-        lines.append(f"**Allowance:** {money(allowance.amount, allowance.currency)}")
-    if verdict.comp_value_annual is not None:
-        pay = money(verdict.comp_value_annual, allowance.currency)
-        lines.append(f"**Counts as pay:** {pay} a year")
-    elif allowance.amount is not None or allowance.annual_amount is not None:
+    elif figures.stated is not None:
+        lines.append(f"**Allowance:** {figures.stated}")
+    if figures.pay is not None:
+        lines.append(f"**Counts as pay:** {figures.pay} a year")
+    elif figures.stated is not None or figures.annual is not None:
         lines.append("**Counts as pay:** not known yet; the answers below decide it")
     return lines
 
@@ -101,17 +98,12 @@ def _offer_lines(verdict: Verdict) -> list[str]:
     if offer is None:
         return []
     lines = [
-        f"Headline total: {money(offer.headline_total_annual, offer.currency)} a year",
-        f"Real pay: {money(offer.real_total_annual, offer.currency)} a year",
+        f"Headline total: {money_text(offer.headline_total_annual, offer.currency)} a year",
+        f"Real pay: {money_text(offer.real_total_annual, offer.currency)} a year",
     ]
-    for component in offer.components:
-        amount = (
-            f"{money(component.annual_amount, offer.currency)} a year"
-            if component.annual_amount is not None
-            else "no yearly figure"
-        )
-        counted = "pay" if component.counts_as_pay else "not pay"
-        lines.append(f"• {escape(component.label)}: {amount} ({counted})")
+    for row in offer_rows(offer):
+        amount = NO_ANNUAL_FIGURE if row.amount is None else f"{row.amount} a year"
+        lines.append(f"• {escape(row.label)}: {amount} ({'pay' if row.counts_as_pay else 'not pay'})")
     return lines
 
 
@@ -126,6 +118,16 @@ class _EmbedParts:
     def add(self, name: str, lines: list[str]) -> None:
         if lines:
             self.fields.append((name, "\n".join(lines)))
+
+    def add_split(self, name: str, lines: list[str]) -> None:
+        """Like `add`, continued in further fields rather than trimmed when longer than a field holds."""
+        chunk: list[str] = []
+        for line in lines:
+            if chunk and len("\n".join([*chunk, line])) > FIELD_VALUE_MAX:
+                self.add(name, chunk)
+                name, chunk = f"{name} (continued)"[:FIELD_NAME_MAX], []
+            chunk.append(line)
+        self.add(name, chunk)
 
 
 def _build(parts: _EmbedParts) -> discord.Embed:
@@ -168,26 +170,35 @@ def verdict_embed(
     changes: list[str] | None = None,
     notes: list[str] | None = None,
     extra_notes: list[str] | None = None,
+    context: list[str] | None = None,
+    tax: TaxNote | None = None,
 ) -> discord.Embed:
-    """The verdict as an embed: colour, label, headline, amount per year, reasons, questions."""
+    """The verdict as an embed: colour, label, headline, amount per year, reasons, questions, then
+    the allowance in context (dated list prices) and a tax note (general information, not tax advice)."""
     description = "\n".join([escape(verdict.headline), "", *amount_lines(verdict)]).strip()
-    parts = _EmbedParts(
-        title=verdict.label, description=description, colour=VERDICT_COLOURS[verdict.verdict]
-    )
+    parts = _EmbedParts(title=verdict.label, description=description, colour=VERDICT_COLOURS[verdict.verdict])
     parts.add("What changed", [f"• {escape(change)}" for change in changes or []])
     parts.add("Why", [f"• {escape(reason)}" for reason in verdict.reasons])
     parts.add(
         "Ask the employer",
-        [
-            f"{number}. {escape(question.text)}"
-            for number, question in enumerate(verdict.questions, 1)
-        ],
+        [f"{number}. {escape(question.text)}" for number, question in enumerate(verdict.questions, 1)],
     )
     parts.add("Whole offer", _offer_lines(verdict))
+    parts.add_split(CONTEXT_TITLE, [f"• {escape(note)}" for note in context or []])
+    if tax is not None:
+        points = [f"• {escape(point)}" for point in tax_lines(tax)]
+        parts.add_split(tax_heading(tax), [*points, f"*{escape(tax.label)}*"])
     parts.add("Notes", [f"• {escape(note)}" for note in [*(notes or []), *(extra_notes or [])]])
     if case_id:
         parts.footer = f"perkcheck · case {case_id}"
     return _build(parts)
+
+
+def comparison_embed(comparison: Comparison) -> discord.Embed:
+    """Offers side by side: the summary as the title's description, each offer's totals and items below."""
+    summary, *rest = comparison.render_text().split("\n")
+    description = "\n".join([f"**{escape(summary)}**", *(escape(line) for line in rest)])
+    return _build(_EmbedParts(title="Compare offers", description=description, colour=COMPARE_COLOUR))
 
 
 def history_embed(reply: Reply) -> discord.Embed:
@@ -202,9 +213,7 @@ def history_embed(reply: Reply) -> discord.Embed:
 
 
 class AnswerClickHandler(Protocol):
-    async def on_answer_click(
-        self, interaction: discord.Interaction, click: AnswerClick
-    ) -> None: ...
+    async def on_answer_click(self, interaction: discord.Interaction, click: AnswerClick) -> None: ...
 
 
 class AnswerButton(
@@ -214,14 +223,7 @@ class AnswerButton(
     """A quick-answer button; dispatched by custom_id, so it keeps working after a restart."""
 
     def __init__(self, click: AnswerClick, label: str, row: int) -> None:
-        custom_id = answer_custom_id(click.case_id, click.question_id, click.value)
-        if custom_id is None:
-            raise ValueError("case id cannot be carried in a custom_id")
-        super().__init__(
-            discord.ui.Button(
-                label=label, custom_id=custom_id, style=discord.ButtonStyle.secondary, row=row
-            )
-        )
+        super().__init__(_button(answer_custom_id(click.case_id, click.question_id, click.value), label, row))
         self.click = click
 
     @classmethod
@@ -235,19 +237,54 @@ class AnswerButton(
         click = parse_answer_custom_id(match.string)
         if click is None:
             raise ValueError(f"not a quick answer: {match.string!r}")
-        label = getattr(item, "label", None) or click.value
-        return cls(click, label, row=0)
+        return cls(click, getattr(item, "label", None) or click.value, row=0)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         handler = getattr(interaction.client, "answer_handler", None)
-        if handler is None:
-            return
-        await handler.on_answer_click(interaction, self.click)
+        if handler is not None:
+            await handler.on_answer_click(interaction, self.click)
+
+
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=FEEDBACK_CUSTOM_ID,
+):
+    """A 👍/👎 button on a verdict; dispatched by custom_id, so it keeps working after a restart."""
+
+    def __init__(self, click: FeedbackClick, label: str, row: int) -> None:
+        super().__init__(_button(feedback_custom_id(click.case_id, click.value), label, row))
+        self.click = click
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> FeedbackButton:
+        click = parse_feedback_custom_id(match.string)
+        if click is None:
+            raise ValueError(f"not feedback: {match.string!r}")
+        return cls(click, getattr(item, "label", None) or click.value, row=0)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handler = getattr(interaction.client, "answer_handler", None)
+        if handler is not None:
+            await handler.on_feedback_click(interaction, self.click)
+
+
+def _button(custom_id: str | None, label: str, row: int) -> discord.ui.Button[discord.ui.View]:
+    """A persistent button (no timeout; found again by its custom_id after a restart)."""
+    if custom_id is None:
+        raise ValueError("case id cannot be carried in a custom_id")
+    return discord.ui.Button(label=label, custom_id=custom_id, style=discord.ButtonStyle.secondary, row=row)
 
 
 def answer_view(verdict: Verdict, case_id: str | None) -> discord.ui.View | None:
-    """Persistent buttons for the verdict's open questions (one row per question), or None."""
-    if case_id is None:
+    """Persistent buttons: the open questions' quick answers (one row each), then a 👍/👎 row; None
+    without a stored case."""
+    if case_id is None or feedback_custom_id(case_id, FEEDBACK_CHOICES[0][0]) is None:
         return None
     view = discord.ui.View(timeout=None)
     row = 0
@@ -258,9 +295,11 @@ def answer_view(verdict: Verdict, case_id: str | None) -> discord.ui.View | None
         for value, label in answers:
             view.add_item(AnswerButton(AnswerClick(case_id, question.id, value), label, row=row))
         row += 1
-        if row == 5:
+        if row == MAX_ROWS - 1:
             break
-    return view if view.children else None
+    for value, label in FEEDBACK_CHOICES:
+        view.add_item(FeedbackButton(FeedbackClick(case_id, value), label, row=row))
+    return view
 
 
 @dataclass(frozen=True)
@@ -301,9 +340,13 @@ def render(reply: Reply, *, extra_notes: list[str] | None = None) -> Rendered:
                 changes=_changes(reply) if reply.kind == "refined" else None,
                 notes=reply.notes,
                 extra_notes=extra_notes,
+                context=reply.context,
+                tax=reply.tax,
             ),
             view=answer_view(reply.verdict, reply.case_id),
         )
+    if reply.comparison is not None:
+        return Rendered(embed=comparison_embed(reply.comparison))
     if reply.kind == "history":
         return Rendered(embed=history_embed(reply))
     lines = [escape(reply.text)] if reply.text else []

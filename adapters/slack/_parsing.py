@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from core.present import FEEDBACK_CHOICES
+from core.present import QUICK_ANSWERS as QUICK_ANSWERS  # re-exported: the values Slack's buttons carry
 from core.service import Conversation
 
 ANSWER_ACTION_PREFIX = "perkcheck.answer."
@@ -14,40 +16,18 @@ SHARE_ACTION_ID = "perkcheck.share"
 COPY_QUESTIONS_ACTION_ID = "perkcheck.copy_questions"
 MESSAGE_SHORTCUT_CALLBACK_ID = "perkcheck_check_message"
 ANSWER_ACTION_PATTERN = re.compile(r"^perkcheck\.answer\.[a-z_]+\.[a-z_]+$")
+FEEDBACK_ACTION_PREFIX = "perkcheck.feedback."
+FEEDBACK_ACTION_PATTERN = re.compile(r"^perkcheck\.feedback\.[a-z]+$")
 
-#: Quick answers per question id: (contract value, button label).
-QUICK_ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "use": (
-        ("work_only", "Work only"),
-        ("some_personal", "Some personal use"),
-        ("personal_allowed", "Anything goes"),
-    ),
-    "expiry": (
-        ("expires", "Expires"),
-        ("rolls_over", "Rolls over"),
-        ("cash_out", "Paid out"),
-    ),
-    "top_up": (
-        ("yes", "Topped up"),
-        ("no", "Hard cap"),
-    ),
-    "comp_framing": (
-        ("counted", "Counted in total pay"),
-        ("not_counted", "Not counted"),
-    ),
-    "tax": (
-        ("taxable", "Taxed as income"),
-        ("not_taxable", "Business expense"),
-    ),
-}
-
-CommandWord = Literal["help", "new", "history", "forget", "check"]
+CommandWord = Literal["help", "new", "history", "forget", "stats", "compare", "check"]
 _COMMAND_WORDS: dict[str, CommandWord] = {
     "help": "help",
     "new": "new",
     "history": "history",
     "forget": "forget",
+    "stats": "stats",
 }
+_COMPARE = re.compile(r"^compare\b", re.I)
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -66,13 +46,15 @@ def unescape(text: str) -> str:
 
 
 def parse_command_text(text: str | None) -> tuple[CommandWord, str]:
-    """`/perkcheck` text -> (command word, offer text). Empty text is `help`."""
+    """`/perkcheck` text -> (command word, offer text). Empty text is `help`; `compare X vs Y` is "compare"."""
     stripped = unescape(text or "").strip()
     if not stripped:
         return "help", ""
     word = _COMMAND_WORDS.get(stripped.lower())
     if word is not None:
         return word, ""
+    if _COMPARE.match(stripped):
+        return "compare", stripped  # core.compare drops the lead-in ("compare these offers:")
     return "check", stripped
 
 
@@ -91,6 +73,20 @@ def parse_quick_answer(action: Mapping[str, Any]) -> QuickAnswer | None:
     if value not in known_values:
         return None
     return QuickAnswer(case_id=case_id, question_id=question_id, value=value)
+
+
+def feedback_action_id(value: str) -> str:
+    return f"{FEEDBACK_ACTION_PREFIX}{value}"
+
+
+def parse_feedback(action: Mapping[str, Any]) -> tuple[str, str] | None:
+    """A feedback button click -> (case id, "up" or "down"); None for anything else."""
+    action_id = str(action.get("action_id", ""))
+    case_id = str(action.get("value") or "")
+    value = action_id.removeprefix(FEEDBACK_ACTION_PREFIX)
+    if not action_id.startswith(FEEDBACK_ACTION_PREFIX) or not case_id:
+        return None
+    return (case_id, value) if value in {known for known, _label in FEEDBACK_CHOICES} else None
 
 
 def command_conversation(command: Mapping[str, Any]) -> Conversation:

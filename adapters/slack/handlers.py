@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack._parsing import (
     ANSWER_ACTION_PATTERN,
     COPY_QUESTIONS_ACTION_ID,
+    FEEDBACK_ACTION_PATTERN,
     MESSAGE_SHORTCUT_CALLBACK_ID,
     SHARE_ACTION_ID,
     bot_has_replied,
@@ -31,13 +32,16 @@ from adapters.slack._parsing import (
     is_user_dm,
     mention_thread_ts,
     parse_command_text,
+    parse_feedback,
     parse_quick_answer,
     strip_mentions_of,
     thread_offer_text,
     unescape,
 )
-from adapters.slack.rendering import SlackMessage, escape, questions_as_text, render_reply
+from adapters.slack.rendering import SlackMessage, escape, render_reply
 from core.classifier import MAX_INPUT_CHARS
+from core.inflight import InFlight
+from core.present import questions_text
 from core.service import Case, Conversation, ConversationService, Reply
 
 DEFAULT_ACK_BUDGET_SECONDS = 1.5
@@ -70,6 +74,7 @@ def register_handlers(
     app.action(ANSWER_ACTION_PATTERN)(track(handlers.on_quick_answer))
     app.action(SHARE_ACTION_ID)(track(handlers.on_share))
     app.action(COPY_QUESTIONS_ACTION_ID)(track(handlers.on_copy_questions))
+    app.action(FEEDBACK_ACTION_PATTERN)(track(handlers.on_feedback))
     app.shortcut(MESSAGE_SHORTCUT_CALLBACK_ID)(track(handlers.on_message_shortcut))
     app.event("app_mention")(track(handlers.on_mention))
     app.event("message")(track(handlers.on_message))
@@ -82,44 +87,31 @@ class SlackHandlers:
     def __init__(self, service: ConversationService, *, ack_budget_seconds: float) -> None:
         self._service = service
         self._ack_budget_seconds = ack_budget_seconds
-        self._in_flight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._running = InFlight("Slack listeners")
 
     def tracked(self, listener: Listener) -> Listener:
         """`listener`, counted while it runs so that shutdown can wait for it."""
 
         @functools.wraps(listener)
         async def run(*args: Any, **kwargs: Any) -> None:
-            self._in_flight += 1
-            self._idle.clear()
-            try:
+            with self._running.running():
                 await listener(*args, **kwargs)
-            finally:
-                self._in_flight -= 1
-                if self._in_flight == 0:
-                    self._idle.set()
 
         return run
 
     @property
     def in_flight(self) -> int:
         """Listeners running now (Slack has their ack; the rest of their work is not done)."""
-        return self._in_flight
+        return self._running.count
 
     async def drain(self, within: float) -> bool:
         """Wait up to `within` seconds for running listeners to finish; False if some did not."""
-        try:
-            await asyncio.wait_for(self._idle.wait(), within)
-        except TimeoutError:
-            logger.warning("%d Slack listeners still running at shutdown", self._in_flight)
-            return False
-        return True
+        return await self._running.drain(within)
 
     # --- /perkcheck -------------------------------------------------------------------------
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
-        """`/perkcheck TEXT | help | history | forget`, private unless shared."""
+        """`/perkcheck TEXT | help | history | forget | new | stats | compare A vs B`, private unless shared."""
         conv = command_conversation(command)
         word, text = parse_command_text(command.get("text"))
         if word == "help":
@@ -131,6 +123,10 @@ class SlackHandlers:
             work = self._service.forget(conv)
         elif word == "new":
             work = self._service.new(conv)
+        elif word == "stats":
+            work = self._service.stats(conv)
+        elif word == "compare":
+            work = self._service.compare(conv, text)
         else:
             work = self._service.check(conv, text)
         task = asyncio.ensure_future(_guarded(work))
@@ -190,7 +186,7 @@ class SlackHandlers:
         if case is None or case.user != conv.user:
             await respond(text=_GONE, response_type="ephemeral", replace_original=False)
             return
-        reply = Reply(kind="verdict", verdict=case.verdict, case_id=case.id)
+        reply = self._service.case_reply(case)
         await _respond_message(
             respond,
             render_reply(reply, shared_by=conv.user),
@@ -207,10 +203,23 @@ class SlackHandlers:
             await respond(text=_GONE, response_type="ephemeral", replace_original=False)
             return
         await respond(
-            text=escape(questions_as_text(case.verdict)),
+            text=escape(questions_text(case.verdict)),
             response_type="ephemeral",
             replace_original=False,
         )
+
+    async def on_feedback(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """A 👍/👎 on a verdict: store it with the case and thank the clicker privately."""
+        await ack()
+        feedback = parse_feedback(action)
+        if feedback is None:
+            return
+        case_id, value = feedback
+        conv = interaction_conversation(body)
+        reply = await _guarded(self._service.feedback(case_id, conv.user, value, workspace=conv.workspace))
+        await _respond_message(respond, render_reply(reply), response_type="ephemeral", replace_original=False)
 
     # --- message shortcut -------------------------------------------------------------------
 

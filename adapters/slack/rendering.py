@@ -28,12 +28,25 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack._parsing import (
     COPY_QUESTIONS_ACTION_ID,
-    QUICK_ANSWERS,
     SHARE_ACTION_ID,
     answer_action_id,
+    feedback_action_id,
 )
+from core.compare import Comparison
 from core.models import Verdict
+from core.present import (
+    CONTEXT_TITLE,
+    FEEDBACK_CHOICES,
+    NO_ANNUAL_FIGURE,
+    QUICK_ANSWERS,
+    amounts,
+    money_text,
+    offer_rows,
+    tax_heading,
+    tax_lines,
+)
 from core.service import Reply
+from core.tax import TaxNote
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -44,15 +57,6 @@ MAX_CONTEXT_CHARS = 2000
 _VALUE_PLACEHOLDER = "case"
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
-_PERIOD_WORDS = {
-    "day": "a working day",
-    "week": "a week",
-    "month": "a month",
-    "quarter": "a quarter",
-    "year": "a year",
-    "one_time": "one time",
-}
 
 
 BlockJson = dict[str, Any]
@@ -85,26 +89,6 @@ def truncate_label(label: str, limit: int = MAX_BUTTON_LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def format_money(amount: float | None, currency: str | None) -> str:
-    """`$6,000`, `€1,200.50`, `CAD 300`; "an unstated amount" when there is none."""
-    if amount is None:
-        return "an unstated amount"
-    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    if currency is None:
-        return number
-    symbol = _CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{number}" if symbol else f"{currency} {number}"
-
-
-def questions_as_text(verdict: Verdict) -> str:
-    """The open questions as one plain message a person can paste to a recruiter."""
-    if not verdict.questions:
-        return "There are no open questions for the employer."
-    lines = ["A few questions about the AI token allowance in the offer:"]
-    lines += [f"{number}. {question.text}" for number, question in enumerate(verdict.questions, 1)]
-    return "\n".join(lines)
-
-
 def render_reply(reply: Reply, *, shareable: bool = False, shared_by: str | None = None) -> SlackMessage:
     """The Slack message for any reply.
 
@@ -118,9 +102,13 @@ def render_reply(reply: Reply, *, shareable: bool = False, shared_by: str | None
             case_id=reply.case_id,
             changes=reply.changes,
             notes=notes,
+            context=reply.context,
+            tax=reply.tax,
             shareable=shareable,
             shared_by=shared_by,
         )
+    if reply.comparison is not None:
+        return render_comparison(reply.comparison, notes=reply.notes)
     if reply.kind == "history":
         return _render_history(reply)
     lines = [reply.text] if reply.text else []
@@ -136,10 +124,13 @@ def render_verdict(
     case_id: str | None,
     changes: Sequence[str] = (),
     notes: Sequence[str] = (),
+    context: Sequence[str] = (),
+    tax: TaxNote | None = None,
     shareable: bool = False,
     shared_by: str | None = None,
 ) -> SlackMessage:
-    """The verdict: label, headline, amounts, changes, reasons, questions with quick answers."""
+    """The verdict: label, headline, amounts, changes, reasons, questions with quick answers, then the
+    allowance in context (dated list prices) and a tax note (general information, not tax advice)."""
     body: list[BlockJson] = [
         _json(HeaderBlock(text=PlainTextObject(text=verdict.label, emoji=False))),
         *_sections([f"*{escape(verdict.headline)}*"]),
@@ -160,6 +151,11 @@ def render_verdict(
             body += _sections([escape(question.text)])
             if case_id is not None and question.id in QUICK_ANSWERS:
                 body.append(_answer_buttons(case_id, question.id))
+    if context:
+        body += _sections([f"*{CONTEXT_TITLE}*", *(f"• {escape(note)}" for note in context)])
+    if tax is not None:
+        lines = [f"*{escape(tax_heading(tax))}*", *(f"• {escape(point)}" for point in tax_lines(tax))]
+        body += _sections([*lines, f"_{escape(tax.label)}_"])
     footer = _footer_actions(verdict, case_id=case_id, shareable=shareable)
     if shared_by is not None and _USER_ID.fullmatch(shared_by):
         credit = MarkdownTextObject(text=f"Shared by <@{shared_by}> with /perkcheck")
@@ -168,22 +164,28 @@ def render_verdict(
     return _message(fallback, body, notes=notes, footer=footer)
 
 
+def render_comparison(comparison: Comparison, *, notes: Sequence[str] = ()) -> SlackMessage:
+    """Offers side by side: the summary first, then each offer's totals and items (plain text, escaped)."""
+    summary, *rest = comparison.render_text().split("\n")
+    body = [
+        _json(HeaderBlock(text=PlainTextObject(text="Compare offers", emoji=False))),
+        *_sections([f"*{escape(summary)}*", *(escape(line) for line in rest)]),
+    ]
+    return _message(_fallback(summary), body, notes=notes)
+
+
 def _amount_lines(verdict: Verdict) -> list[str]:
-    allowance = verdict.allowance
+    figures = amounts(verdict)
     lines: list[str] = []
-    if allowance.amount is not None:
-        stated = format_money(allowance.amount, allowance.currency)
-        period = _PERIOD_WORDS.get(allowance.period or "", "")
-        per_year = format_money(allowance.annual_amount, allowance.currency)
-        line = f"Allowance: *{stated}*" + (f" {period}" if period else "")
-        if allowance.annual_amount is not None and allowance.period not in (None, "year"):
-            line += f", *{per_year} a year*"
-            if allowance.period == "day":
+    if figures.stated is not None:
+        line = f"Allowance: *{figures.stated}*" + (f" {figures.period}" if figures.period else "")
+        if figures.per_period:
+            line += f", *{figures.annual} a year*"
+            if figures.working_days:
                 line += " (260 working days)"
         lines.append(escape(line))
-    if verdict.comp_value_annual is not None:
-        pay = format_money(verdict.comp_value_annual, allowance.currency)
-        lines.append(f"Count as pay: *{escape(pay)} a year*")
+    if figures.pay is not None:
+        lines.append(f"Count as pay: *{escape(figures.pay)} a year*")
     return lines
 
 
@@ -191,16 +193,12 @@ def _offer_lines(verdict: Verdict) -> list[str]:
     offer = verdict.offer
     assert offer is not None
     lines = ["*The whole offer*"]
-    for component in offer.components:
-        amount = (
-            format_money(component.annual_amount, offer.currency) + " a year"
-            if component.annual_amount is not None
-            else "no annual figure"
-        )
-        counts = "counts as pay" if component.counts_as_pay else "not pay"
-        lines.append(f"• {escape(component.label)}: {escape(amount)} ({counts})")
-    headline_total = escape(format_money(offer.headline_total_annual, offer.currency))
-    real_total = escape(format_money(offer.real_total_annual, offer.currency))
+    for row in offer_rows(offer):
+        amount = NO_ANNUAL_FIGURE if row.amount is None else f"{row.amount} a year"
+        counts = "counts as pay" if row.counts_as_pay else "not pay"
+        lines.append(f"• {escape(row.label)}: {escape(amount)} ({counts})")
+    headline_total = escape(money_text(offer.headline_total_annual, offer.currency))
+    real_total = escape(money_text(offer.real_total_annual, offer.currency))
     lines.append(f"Headline total *{headline_total}* a year; real pay *{real_total}* a year.")
     return lines
 
@@ -233,14 +231,14 @@ def _answer_buttons_template(question_id: str) -> BlockJson:
 
 
 def _footer_actions(verdict: Verdict, *, case_id: str | None, shareable: bool) -> list[BlockJson]:
-    if case_id is None or not (shareable or verdict.questions):
+    if case_id is None:
         return []
     return [_with_case_id(_footer_template(shareable, bool(verdict.questions)), case_id)]
 
 
 @functools.cache
 def _footer_template(shareable: bool, copyable: bool) -> BlockJson:
-    """The validated JSON of the footer row ("Share in channel", "Copy questions")."""
+    """The validated JSON of the footer row ("Share in channel", "Copy questions", 👍, 👎)."""
     buttons: list[ButtonElement] = []
     if shareable:
         buttons.append(
@@ -259,6 +257,14 @@ def _footer_template(shareable: bool, copyable: bool) -> BlockJson:
                 value=_VALUE_PLACEHOLDER,
             )
         )
+    buttons += [
+        ButtonElement(
+            text=PlainTextObject(text=label, emoji=True),
+            action_id=feedback_action_id(value),
+            value=_VALUE_PLACEHOLDER,
+        )
+        for value, label in FEEDBACK_CHOICES
+    ]
     return _json(ActionsBlock(block_id="perkcheck.footer", elements=buttons))
 
 

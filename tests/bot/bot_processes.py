@@ -300,7 +300,5 @@ def offer_words(records: Iterable[dict[str, Any]], words: Iterable[str]) -> list
     """Log messages (any level) that contain one of `words` (offer text must never be logged)."""
     lowered = [w.lower() for w in words]
     return [
-        str(r.get("message"))
-        for r in records
-        if any(w in json.dumps(r, ensure_ascii=False).lower() for w in lowered)
+        str(r.get("message")) for r in records if any(w in json.dumps(r, ensure_ascii=False).lower() for w in lowered)
     ]

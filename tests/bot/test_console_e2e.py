@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -58,3 +59,33 @@ def test_python_m_bot_without_tokens_starts_the_console(tmp_path: Path) -> None:
     out = chat(tmp_path, "help\n$500/month API budget, work-only\n", command=("bot",))
     assert "Words I know: help, new" in out
     assert "Operating cost" in out
+
+
+def test_offer_intelligence_in_the_console_and_the_export(tmp_path: Path) -> None:
+    compared = chat(tmp_path, "compare $500/month API budget, work only vs $200/month AI stipend for anything\n")
+    assert "Offer B is ahead on real pay by $2,400 a year" in compared
+    refused = chat(tmp_path, "compare €110k base vs $120k base\n")
+    assert "different currencies" in refused and "ahead on real pay" not in refused
+
+    checked = chat(tmp_path, "$500/month API budget, work-only\n")
+    assert "In context (list prices, dated):" in checked
+    assert "Rough guide only: $500 a month buys about" in checked and "(2025-10-01, anthropic.com/pricing)" in checked
+    assert "Tax in the United States: general information, not tax advice:" in checked
+
+    assert "Not enough checks in this workspace yet" in chat(tmp_path, "stats\n")
+    more = "".join(f"${amount}/month API budget, work-only\n" for amount in (100, 200, 300, 400))
+    stats = chat(tmp_path, more + "bad\nstats\n")
+    assert "Thanks for the 👎" in stats
+    assert "Community stats for this workspace: 5 AI allowances checked." in stats
+
+    exported = tmp_path / "disagreed.jsonl"
+    chat(tmp_path, "", command=("bot.cli", "feedback", "--export", "--output", str(exported)))
+    [line] = exported.read_text().splitlines()
+    record = json.loads(line)
+    assert record["text"] == "$400/month API budget, work-only"
+    assert record["verdict"]["verdict"] == "operating_cost"
+    assert exported.stat().st_mode & 0o077 == 0, "offer texts: readable by the operator only"
+
+    chat(tmp_path, "forget\n")
+    chat(tmp_path, "", command=("bot.cli", "feedback", "--export", "--output", str(exported)))
+    assert exported.read_text() == ""

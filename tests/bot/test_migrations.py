@@ -31,7 +31,7 @@ def test_migration_files_are_shipped_in_the_package() -> None:
             assert (path.parent / "__init__.py").exists(), path
         else:
             assert any(fnmatch(path.name, pattern) for pattern in patterns), path
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
 
 
 async def table_names(storage: SqlStorage) -> set[str]:
@@ -52,7 +52,7 @@ async def test_downgrade_and_upgrade_again(storage: SqlStorage) -> None:
     assert await storage.current_revision() is None
     fresh = SqlStorage(storage.url, schema=storage.schema)
     try:
-        assert await fresh.migrate() == "0001"
+        assert await fresh.migrate() == head_revision()
         assert expected <= await table_names(fresh)
     finally:
         await fresh.close()
@@ -89,5 +89,5 @@ async def test_several_processes_migrate_one_fresh_database_at_once(
     results = [await asyncio.wait_for(child.communicate(), timeout=60) for child in children]
     for child, (out, err) in zip(children, results, strict=True):
         assert child.returncode == 0, err.decode()
-        assert out.decode().strip() == "0001"
-    assert await storage.current_revision() == "0001"
+        assert out.decode().strip() == head_revision()
+    assert await storage.current_revision() == head_revision()

@@ -211,9 +211,7 @@ def message(
     return payload
 
 
-def _interaction_base(
-    kind: int, *, channel: dict[str, Any], in_guild: bool, clicker: dict[str, Any]
-) -> dict[str, Any]:
+def _interaction_base(kind: int, *, channel: dict[str, Any], in_guild: bool, clicker: dict[str, Any]) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": str(next_id()),
         "application_id": str(APP_ID),
@@ -249,16 +247,13 @@ def slash_command(
 ) -> dict[str, Any]:
     """An APPLICATION_COMMAND interaction for a chat-input command."""
     kinds = {str: 3, bool: 5, int: 4}
-    payload = _interaction_base(
-        2, channel=channel or text_channel(), in_guild=in_guild, clicker=invoker
-    )
+    payload = _interaction_base(2, channel=channel or text_channel(), in_guild=in_guild, clicker=invoker)
     payload["data"] = {
         "id": str(next_id()),
         "name": name,
         "type": 1,
         "options": [
-            {"name": key, "type": kinds[type(value)], "value": value}
-            for key, value in (options or {}).items()
+            {"name": key, "type": kinds[type(value)], "value": value} for key, value in (options or {}).items()
         ],
     }
     if in_guild:
@@ -266,9 +261,7 @@ def slash_command(
     return payload
 
 
-def message_command(
-    name: str, target: dict[str, Any], *, invoker: dict[str, Any] = ALICE
-) -> dict[str, Any]:
+def message_command(name: str, target: dict[str, Any], *, invoker: dict[str, Any] = ALICE) -> dict[str, Any]:
     """An APPLICATION_COMMAND interaction for a message context-menu command."""
     payload = _interaction_base(2, channel=text_channel(), in_guild=True, clicker=invoker)
     payload["data"] = {
@@ -375,9 +368,7 @@ class StandIn:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait_for(
-        self, predicate: Callable[[Call], bool], *, seconds: float = 10.0, count: int = 1
-    ) -> list[Call]:
+    async def wait_for(self, predicate: Callable[[Call], bool], *, seconds: float = 10.0, count: int = 1) -> list[Call]:
         """The first `count` recorded calls matching `predicate`, waiting up to `seconds`."""
 
         def matching() -> list[Call]:
@@ -554,9 +545,7 @@ class StandIn:
             return 403, {"message": "Missing Access", "code": 50001}
         if len(parts) == 4:
             found = [m for m in stored if m["id"] == parts[3]]
-            return (
-                (200, found[0]) if found else (404, {"message": "Unknown Message", "code": 10008})
-            )
+            return (200, found[0]) if found else (404, {"message": "Unknown Message", "code": 10008})
         before = call.query.get("before")
         limit = int(call.query.get("limit", "50"))
         older = [m for m in stored if before is None or int(m["id"]) < int(before)]
@@ -575,9 +564,7 @@ class StandIn:
     # --- helpers for assertions ---------------------------------------------------------------
 
     def posts(self, prefix: str) -> list[Call]:
-        return [
-            call for call in self.calls if call.method == "POST" and call.path.startswith(prefix)
-        ]
+        return [call for call in self.calls if call.method == "POST" and call.path.startswith(prefix)]
 
 
 def application() -> dict[str, Any]:

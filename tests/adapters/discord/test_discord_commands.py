@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from adapters.discord.client import (
     PerkcheckDiscord,
     command_payload,
 )
-from adapters.discord.rendering import AnswerButton
+from adapters.discord.rendering import AnswerButton, FeedbackButton
 from core.classifier import classify
 from core.service import ConversationService, Reply
 
@@ -84,14 +84,10 @@ class SlowService:
             raise RuntimeError("database on fire")
         return Reply(kind="verdict", verdict=classify(text), case_id="c" * 32)
 
-    async def answer(
-        self, case_id: str, user: str, question_id: str, value: str, **_: Any
-    ) -> Reply:
+    async def answer(self, case_id: str, user: str, question_id: str, value: str, **_: Any) -> Reply:
         await asyncio.sleep(self.delay)
         verdict = classify(f"$500/month API budget, work-only, it {value.replace('_', ' ')}")
-        return Reply(
-            kind="refined", verdict=verdict, case_id=case_id, changes=["Expiry: rolls over."]
-        )
+        return Reply(kind="refined", verdict=verdict, case_id=case_id, changes=["Expiry: rolls over."])
 
 
 def make_client(service: Any, **options: Any) -> PerkcheckDiscord:
@@ -104,6 +100,21 @@ def make_client(service: Any, **options: Any) -> PerkcheckDiscord:
 
 def interaction(client: PerkcheckDiscord, payload: dict[str, Any]) -> discord.Interaction:
     return discord.Interaction(data=payload, state=client._connection)  # type: ignore[arg-type]
+
+
+async def click_in_reply(
+    client: PerkcheckDiscord, adapter: RecordingAdapter, button_type: Any, pick: Callable[[dict[str, Any]], bool]
+) -> str:
+    """Alice clicks the button `pick` chooses in the bot's first reply, dispatched like discord.py does; its id."""
+    sent = adapter.sent[0].payload["data"]
+    [custom_id] = [item["custom_id"] for row in sent["components"] for item in row["components"] if pick(item)]
+    bot_message = message("", author=BOT_USER, embeds=sent["embeds"], components=sent["components"])
+    click = interaction(client, button_click(custom_id, bot_message, clicker=ALICE))
+    match = button_type.__discord_ui_compiled_template__.fullmatch(custom_id)
+    assert match is not None
+    button = await button_type.from_custom_id(click, discord.ui.Button(custom_id=custom_id), match)
+    await button.callback(click)
+    return str(custom_id)
 
 
 async def run_slash(client: PerkcheckDiscord, **options: Any) -> discord.Interaction:
@@ -122,6 +133,8 @@ def test_command_definitions_fit_discords_rules() -> None:
         "perkcheck",
         "perkcheck-history",
         "perkcheck-forget",
+        "perkcheck-stats",
+        "perkcheck-compare",
         CONTEXT_MENU_NAME,
     }
     for name, command in commands.items():
@@ -134,6 +147,8 @@ def test_command_definitions_fit_discords_rules() -> None:
     options = {o["name"]: o for o in commands["perkcheck"]["options"]}
     assert options["text"] == {**options["text"], "type": 3, "required": True}
     assert options["share"] == {**options["share"], "type": 5, "required": False}
+    compare = {o["name"]: o for o in commands["perkcheck-compare"]["options"]}
+    assert compare["offers"] == {**compare["offers"], "type": 3, "required": True}
     assert payload == command_payload(client.tree, None)  # stable, so the hash is too
 
 
@@ -141,7 +156,14 @@ def test_guild_setting_registers_commands_for_that_guild_only() -> None:
     client = make_client(SlowService(), guild_id=1234)
     assert client.tree.get_commands() == []
     names = {c.name for c in client.tree.get_commands(guild=discord.Object(1234))}
-    assert names == {"perkcheck", "perkcheck-history", "perkcheck-forget", CONTEXT_MENU_NAME}
+    assert names == {
+        "perkcheck",
+        "perkcheck-history",
+        "perkcheck-forget",
+        "perkcheck-stats",
+        "perkcheck-compare",
+        CONTEXT_MENU_NAME,
+    }
 
 
 async def test_slash_command_sends_ephemeral_embed_without_mentions(
@@ -194,9 +216,7 @@ async def test_service_failure_answers_privately_and_does_not_raise(
     assert "went wrong" in sent.payload["data"]["content"]
 
 
-async def test_context_menu_checks_the_target_message(
-    adapter: RecordingAdapter, service: ConversationService
-) -> None:
+async def test_context_menu_checks_the_target_message(adapter: RecordingAdapter, service: ConversationService) -> None:
     client = make_client(service)
     target = message(f"offer: {OFFER}", author=BOB)
     menu = client.tree.get_command(CONTEXT_MENU_NAME, type=discord.AppCommandType.message)
@@ -218,28 +238,14 @@ async def test_button_click_edits_message_with_new_verdict_and_changes(
 ) -> None:
     client = make_client(service)
     await run_slash(client, text=OFFER)
-    sent = adapter.sent[0].payload["data"]
-    [custom_id] = [
-        item["custom_id"]
-        for row in sent["components"]
-        for item in row["components"]
-        if item["custom_id"].endswith(":top_up:yes")
-    ]
-    bot_message = message("", author=BOT_USER, embeds=sent["embeds"], components=sent["components"])
-    click = interaction(client, button_click(custom_id, bot_message, clicker=ALICE))
-    match = AnswerButton.__discord_ui_compiled_template__.fullmatch(custom_id)
-    assert match is not None
-    button = await AnswerButton.from_custom_id(click, discord.ui.Button(custom_id=custom_id), match)
-    await button.callback(click)
+    await click_in_reply(client, adapter, AnswerButton, lambda item: item["custom_id"].endswith(":top_up:yes"))
 
     edit = adapter.sent[-1].payload
     assert edit["type"] == 7  # UPDATE_MESSAGE
     assert edit["data"]["allowed_mentions"] == {"parse": []}
     [embed] = edit["data"]["embeds"]
     assert embed["fields"][0]["name"] == "What changed"
-    remaining = [
-        item["custom_id"] for row in edit["data"]["components"] for item in row["components"]
-    ]
+    remaining = [item["custom_id"] for row in edit["data"]["components"] for item in row["components"]]
     assert not [cid for cid in remaining if ":top_up:" in cid]
 
 
@@ -276,3 +282,51 @@ async def test_slow_click_is_deferred_then_the_original_message_edited(
         "value": "• Expiry: rolls over.",
         "inline": False,
     }
+
+
+# --- offer intelligence: compare, stats, feedback ------------------------------------------------
+
+
+async def run_command(client: PerkcheckDiscord, name: str, **options: Any) -> None:
+    command = client.tree.get_command(name)
+    assert isinstance(command, discord.app_commands.Command)
+    await command.callback(interaction(client, slash_command(name, options)), **options)  # type: ignore[call-arg]
+
+
+async def test_compare_command_sends_a_private_embed(adapter: RecordingAdapter, service: ConversationService) -> None:
+    client = make_client(service)
+    await run_command(
+        client, "perkcheck-compare", offers="$500/month API budget, work only vs $200/mo AI stipend for anything"
+    )
+    await run_command(client, "perkcheck-compare", offers="€110k base vs $120k base", share=True)
+    compared, refused = (sent.payload["data"] for sent in adapter.sent)
+    assert compared["flags"] == 64 and compared["allowed_mentions"] == {"parse": []}
+    [embed] = compared["embeds"]
+    assert embed["title"] == "Compare offers"
+    assert embed["description"].startswith("**Offer B is ahead on real pay by $2,400 a year")
+    assert not refused.get("flags", 0) & 64, "share:True posts a comparison in the channel"
+    assert "different currencies" in refused["embeds"][0]["description"]
+
+
+async def test_stats_command_is_private_and_hidden_below_five_checks(
+    adapter: RecordingAdapter, service: ConversationService
+) -> None:
+    client = make_client(service)
+    await run_command(client, "perkcheck-stats")
+    [sent] = adapter.sent
+    assert sent.payload["data"]["flags"] == 64
+    assert "Not enough checks in this server yet" in sent.payload["data"]["content"]
+
+
+async def test_feedback_button_stores_a_thumbs_down_and_thanks_privately(
+    adapter: RecordingAdapter, service: ConversationService
+) -> None:
+    client = make_client(service)
+    await run_slash(client, text=OFFER)
+    custom_id = await click_in_reply(client, adapter, FeedbackButton, lambda item: item["label"] == "👎")
+
+    thanks = adapter.sent[-1].payload
+    assert thanks["type"] == 4 and thanks["data"]["flags"] == 64
+    assert "Thanks for the 👎" in thanks["data"]["content"]
+    [case] = await service.storage.disagreed_cases()  # type: ignore[attr-defined]
+    assert case.id == custom_id.split(":")[2] and case.text == OFFER

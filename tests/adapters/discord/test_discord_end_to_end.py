@@ -76,8 +76,11 @@ async def test_slash_command_answers_privately_with_verdict_and_buttons(
     assert embed["title"] == "Operating cost"
     assert "$6,000 a year" in embed["description"]
     assert any("work-only" in field["value"] for field in embed["fields"])
-    assert custom_ids(call.body)  # buttons for the open questions
-    assert all(cid.startswith("perkcheck:a:") for cid in custom_ids(call.body))
+    *answers, up, down = custom_ids(call.body)
+    assert answers  # buttons for the open questions, then 👍/👎
+    assert all(cid.startswith("perkcheck:a:") for cid in answers)
+    assert (up.rsplit(":", 1)[1], down.rsplit(":", 1)[1]) == ("up", "down")
+    assert up.startswith("perkcheck:f:")
 
 
 async def test_shared_slash_command_is_public(
@@ -133,16 +136,10 @@ async def test_thread_mention_reads_history_and_later_mentions_refine(
             )
         )
         [first] = await standin.wait_for(channel_post(THREAD_ID))
-        history = [
-            c
-            for c in standin.calls
-            if c.method == "GET" and c.path == f"/channels/{THREAD_ID}/messages"
-        ]
+        history = [c for c in standin.calls if c.method == "GET" and c.path == f"/channels/{THREAD_ID}/messages"]
         assert history, "the thread's earlier messages were read"
 
-        await standin.post_message(
-            message(f"{MENTION} it rolls over", channel_id=THREAD_ID, mentions=[BOT_USER])
-        )
+        await standin.post_message(message(f"{MENTION} it rolls over", channel_id=THREAD_ID, mentions=[BOT_USER]))
         [_, second] = await standin.wait_for(channel_post(THREAD_ID), count=2)
 
     assert embed_of(first.body)["title"] == "Operating cost"
@@ -157,9 +154,7 @@ async def test_reply_mention_reads_the_replied_to_message(
     offer = message(f"Offer says: {OFFER}")
     standin.channel_messages[str(CHANNEL_ID)] = [offer]
     async with run_client(service):
-        mention = message(
-            f"{MENTION} pay or not?", author=BOB, mentions=[BOT_USER], reference=offer
-        )
+        mention = message(f"{MENTION} pay or not?", author=BOB, mentions=[BOT_USER], reference=offer)
         await standin.post_message(mention)
         [call] = await standin.wait_for(channel_post(CHANNEL_ID))
 
@@ -174,9 +169,7 @@ async def test_dm_answer_refines_the_case(
     async with run_client(service):
         await standin.post_message(message(OFFER, channel_id=DM_CHANNEL_ID, guild_id=None))
         [first] = await standin.wait_for(channel_post(DM_CHANNEL_ID))
-        await standin.post_message(
-            message("it rolls over", channel_id=DM_CHANNEL_ID, guild_id=None)
-        )
+        await standin.post_message(message("it rolls over", channel_id=DM_CHANNEL_ID, guild_id=None))
         [_, second] = await standin.wait_for(channel_post(DM_CHANNEL_ID), count=2)
 
     assert embed_of(first.body)["title"] == "Operating cost"
@@ -196,9 +189,7 @@ async def test_context_menu_checks_any_message_privately(
     assert embed_of(call.body)["title"] == "Operating cost"
 
 
-async def test_rate_limit_is_answered_privately(
-    standin: StandIn, run_client: RunClient, storage: SqlStorage
-) -> None:
+async def test_rate_limit_is_answered_privately(standin: StandIn, run_client: RunClient, storage: SqlStorage) -> None:
     service = ConversationService(storage, rate_limit_per_minute=1)
     async with run_client(service):
         await standin.interact(slash_command("perkcheck", {"text": OFFER, "share": True}))
@@ -263,14 +254,10 @@ async def test_shards_and_message_content_intent_are_identified(
     assert not [c for c in standin.calls if c.path.endswith("/commands")]  # shard 0 syncs
 
 
-async def test_alice_cannot_be_pinged(
-    standin: StandIn, run_client: RunClient, service: ConversationService
-) -> None:
+async def test_alice_cannot_be_pinged(standin: StandIn, run_client: RunClient, service: ConversationService) -> None:
     ping = f"<@{ALICE_ID}> @everyone {OFFER}"
     async with run_client(service):
-        await standin.post_message(
-            message(ping, channel_id=DM_CHANNEL_ID, guild_id=None, author=ALICE)
-        )
+        await standin.post_message(message(ping, channel_id=DM_CHANNEL_ID, guild_id=None, author=ALICE))
         [call] = await standin.wait_for(channel_post(DM_CHANNEL_ID))
     assert call.body["allowed_mentions"]["parse"] == []
 
@@ -291,9 +278,7 @@ async def test_refused_message_content_intent_stops_with_the_switch_to_flip(
     assert "DISCORD_MESSAGE_CONTENT=false" in str(stopped.value)
 
 
-async def test_runtime_serves_until_cancelled(
-    standin: StandIn, storage: SqlStorage, meta: MemoryMeta
-) -> None:
+async def test_runtime_serves_until_cancelled(standin: StandIn, storage: SqlStorage, meta: MemoryMeta) -> None:
     settings = Settings.load(
         discord_token="test-token",
         discord_api_url=standin.api_url,

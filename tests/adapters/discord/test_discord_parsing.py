@@ -54,9 +54,7 @@ def test_unknown_or_oversized_custom_ids_are_refused() -> None:
 
 
 def test_conversation_in_a_thread_names_parent_channel_and_thread() -> None:
-    conv = conversation(
-        guild_id=GUILD_ID, channel_id=THREAD_ID, user_id=ALICE_ID, thread_parent_id=CHANNEL_ID
-    )
+    conv = conversation(guild_id=GUILD_ID, channel_id=THREAD_ID, user_id=ALICE_ID, thread_parent_id=CHANNEL_ID)
     assert conv == Conversation(
         platform="discord",
         workspace=str(GUILD_ID),

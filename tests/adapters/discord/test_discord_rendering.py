@@ -70,8 +70,7 @@ def longest_verdict() -> Verdict:
             headline_total_annual=9_999_999,
             real_total_annual=8_000_000,
             components=[
-                OfferComponent(label="L" * 200, annual_amount=1000.5, counts_as_pay=bool(n % 2))
-                for n in range(60)
+                OfferComponent(label="L" * 200, annual_amount=1000.5, counts_as_pay=bool(n % 2)) for n in range(60)
             ],
         ),
     )
@@ -150,9 +149,11 @@ def test_buttons_carry_the_case_id_one_row_per_question() -> None:
     verdict = classify("$500/month API budget")
     view = answer_view(verdict, CASE)
     assert view is not None and view.timeout is None and view.is_persistent()
-    rows = view.to_components()
+    *rows, feedback = view.to_components()
     asked = [q.id for q in verdict.questions if q.id in ("use", "expiry", "top_up")]
     assert len(rows) == len(asked)
+    assert [b["custom_id"] for b in feedback["components"]] == [f"perkcheck:f:{CASE}:up", f"perkcheck:f:{CASE}:down"]
+    assert [b["label"] for b in feedback["components"]] == ["👍", "👎"]
     assert [button["custom_id"] for button in rows[0]["components"]] == [
         f"perkcheck:a:{CASE}:{asked[0]}:{value}"
         for value in {
@@ -181,9 +182,7 @@ def test_plain_replies_are_trimmed_content_without_mentions() -> None:
 
 def test_history_lists_verdict_words_and_dates() -> None:
     verdict = classify("$500/month API budget, work-only")
-    entry = HistoryEntry(
-        case_id=CASE, created_at=datetime(2026, 11, 27, tzinfo=UTC), verdict=verdict
-    )
+    entry = HistoryEntry(case_id=CASE, created_at=datetime(2026, 11, 27, tzinfo=UTC), verdict=verdict)
     embed = render(Reply(kind="history", text="Your last 1 checks", history=[entry])).embed
     assert embed is not None
     assert embed.description == f"`2026-11-27` **Operating cost**: {verdict.headline}"

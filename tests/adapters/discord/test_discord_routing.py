@@ -9,13 +9,8 @@ from adapters.discord.routing import DEFAULT_API_URL, gateway_target, rebase
 
 def test_rest_urls_move_onto_the_configured_base() -> None:
     url = Route("GET", "/channels/{channel_id}/messages", channel_id=1).url
-    assert (
-        rebase(url, "http://127.0.0.1:9/api/v10")
-        == "http://127.0.0.1:9/api/v10/channels/1/messages"
-    )
-    assert (
-        rebase(url, "http://proxy:8080/api/v10/") == "http://proxy:8080/api/v10/channels/1/messages"
-    )
+    assert rebase(url, "http://127.0.0.1:9/api/v10") == "http://127.0.0.1:9/api/v10/channels/1/messages"
+    assert rebase(url, "http://proxy:8080/api/v10/") == "http://proxy:8080/api/v10/channels/1/messages"
     assert rebase(url, DEFAULT_API_URL) == url
     assert Route.BASE == DEFAULT_API_URL  # nothing process-wide was changed
 

@@ -16,11 +16,11 @@ from adapters.slack.rendering import (
     MAX_SECTION_CHARS,
     chunk_escaped,
     escape,
-    questions_as_text,
     render_reply,
 )
 from core.classifier import MAX_INPUT_CHARS, classify
 from core.models import QUOTE_CLOSE, QUOTE_OPEN, Allowance, Offer, OfferComponent, Question, Verdict
+from core.present import questions_text
 from core.service import HistoryEntry, Reply
 
 MENTION_FORMS = [
@@ -193,10 +193,10 @@ def test_questions_as_text_is_one_pasteable_message() -> None:
         Question(id="use", text="Is it work only?"),
         Question(id="tax", text="Is it taxed?"),
     ]
-    text = questions_as_text(_verdict([], questions))
+    text = questions_text(_verdict([], questions))
     assert "1. Is it work only?" in text
     assert "2. Is it taxed?" in text
-    assert "no open questions" in questions_as_text(_verdict([], []))
+    assert "no open questions" in questions_text(_verdict([], []))
 
 
 def test_rendered_messages_do_not_share_button_values() -> None:
