@@ -34,7 +34,7 @@ from core.models import Signals, Verdict
 from core.present import FEEDBACK_CHOICES
 from core.prices import context_notes
 from core.stats import WorkspaceStats, stats_text
-from core.tax import TaxNote, country_from_text, tax_note
+from core.tax import TaxNote, tax_note
 
 __all__ = [
     "ANSWER_VALUES",
@@ -537,7 +537,7 @@ class ConversationService:
             created_at=now,
             updated_at=now,
         )
-        context = in_context(verdict, text)
+        context = in_context(verdict, text, signals.country)
         if not _worth_keeping(signals):
             return Reply(kind="verdict", verdict=verdict, notes=notes, **context)
         try:
@@ -606,12 +606,17 @@ class ConversationService:
             case_id=case.id,
             changes=outcome.changes,
             notes=notes,
-            **in_context(outcome.verdict, case.text),
+            **in_context(outcome.verdict, case.text, outcome.signals.country),
         )
 
     def case_reply(self, case: Case) -> Reply:
         """A stored case's verdict as a reply (e.g. to share it), with its context and tax notes."""
-        return Reply(kind="verdict", verdict=case.verdict, case_id=case.id, **in_context(case.verdict, case.text))
+        return Reply(
+            kind="verdict",
+            verdict=case.verdict,
+            case_id=case.id,
+            **in_context(case.verdict, case.text, case.signals.country),
+        )
 
     async def _rebuild_without(self, case_id: str, user: str) -> None:
         """Recompute another user's case from its text and the answers that remain."""
@@ -637,9 +642,10 @@ class _OtherWorkspace(Exception):
     """A button from one workspace named a case of another."""
 
 
-def in_context(verdict: Verdict, text: str) -> dict[str, object]:
-    """Reply fields that put a verdict in context: dated list prices, and a tax note where a country is implied."""
-    return {"context": context_notes(verdict, text), "tax": tax_note(verdict, country_from_text(text))}
+def in_context(verdict: Verdict, text: str, country: str | None) -> dict[str, object]:
+    """Reply fields that put a verdict in context: dated list prices, and a tax note where the
+    text implies a country (`Signals.country`, read once with the rest of the signals)."""
+    return {"context": context_notes(verdict, text), "tax": tax_note(verdict, country)}
 
 
 def _updated(case: Case, outcome: Refinement, now: datetime) -> Case:

@@ -5,8 +5,6 @@ A note is given only where a country is implied (by the text's words or currency
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict
 
 from core.models import Verdict
@@ -26,10 +24,6 @@ _NAMES = {
     "JP": "Japan",
 }
 _ALIASES = {"UK": "GB", "USA": "US", "UNITED STATES": "US", "UNITED KINGDOM": "GB", "BRITAIN": "GB"}
-_US_WORDS = re.compile(
-    r"\bUS\b|\bU\.S\.|(?i:\b(?:usa|united states|america|irs|w-?2|1099|new york|san francisco|california)\b)"
-)
-_CURRENCY_COUNTRY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
 _SIGN = (
     "A work-only allowance that is tax-free to you is one more sign it is a business expense of the employer, not pay."
 )
@@ -59,16 +53,9 @@ class TaxNote(BaseModel):
 
 
 def country_from_text(text: str) -> str | None:
-    """The country the text implies by its words (`UK`, `HMRC`, `Bangalore`) or its currency; else None.
-
-    The classifier's country words include "us", which is also the pronoun ("join us"): a US read from that
-    word alone gives way to the currency.
-    """
-    signals = extract_signals(text)
-    if signals.country == "US" and not _US_WORDS.search(text):
-        currency = signals.money.currency if signals.money else None
-        return _CURRENCY_COUNTRY.get(currency or "")
-    return signals.country
+    """The country the text implies by its words (`UK`, `HMRC`, `Bangalore`, "US" in capitals) or
+    its currency; else None."""
+    return extract_signals(text).country
 
 
 def tax_note(verdict: Verdict, country: str | None) -> TaxNote | None:
