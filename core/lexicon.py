@@ -212,7 +212,8 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmembership\b",
             r"\blicen[cs]es?\b",
             r"\b(?:pro|plus|max|team|business|enterprise|paid|premium|individual|ultra) plans?\b",
-            r"\b(?:chatgpt|claude|copilot|cursor|gemini|perplexity|windsurf)\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual)\b",
+            r"\b(?:chatgpt|claude|copilot|cursor|gemini|google|perplexity|windsurf)(?: ai)?\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual)\b",
+            r"\b(?:midjourney|firefly|claude|chatgpt|gemini|copilot|cursor|perplexity|windsurf)\b[^.;\n]{0,12}\bplans?\b",
             r"\b(?:github )?copilot\b",
             r"\bcursor\b",
         ),
@@ -238,8 +239,8 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "some_personal",
         _re(
             *more("use:some_personal"),
-            r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?)",
-            r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:[\w-]+\s)?(?:for\s)?(?:work|business|job|company)",
+            r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?|experiments?|tinkering|stuff|things)",
+            r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:[\w-]+\s)?(?:for\s)?(?:the\s)?(?:work|business|job|company)",
             r"\bwithin reason\b",
             r"\bwork first\b",
             r"\bup to \d+\s?%\s(?:of it )?(?:for|on)\s(?:personal|private|side)",
@@ -263,7 +264,9 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:the |your |our )?(?:work|business|company|job|professional|employer|on[- ]the[- ]job)",
             r"\b(?:work|business|company|job|employer|professional|official|client|internal)(?:[- ]related)?\s(?:[\w-]+\s)?(?:use\s|usage\s|purposes\s)?only\b",
             r"\bon[- ]the[- ]job (?:use|usage|purposes) only\b",
-            r"\b(?:exclusively|solely|purely|strictly) for (?:the )?(?:work|business|company|job|professional|official|on[- ]the[- ]job|employer|your (?:role|job|work|duties))",
+            r"\b(?:exclusively|solely|purely|strictly) for (?:the |your |our )?(?:work|business|company|job|professional|official|on[- ]the[- ]job|employer|client\w*|day job|deliverables|assigned|your (?:role|job|work|duties))",
+            r"\b(?:needed|required|necessary) for (?:your|the) (?:role|job|work|duties)\b",
+            r"\bonly (?:to be )?used (?:while|when) working\b",
             r"\b(?:anything|everything|nothing) (?:but|except|other than|besides|apart from|that isn't|that is not|not related to|unrelated to) (?:the |your |our )?(?:work|job|business|company|role)\b",
             r"\bbusiness expenses? only\b",
             r"\bas long as (?:it'?s|it is|they'?re|they are|it'?s used|you use it) (?:for |on )?(?:the |our |your )?(?:work|job|business|company|product|project|client)(?:[- ]related)?\b",
@@ -275,7 +278,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
-            r"\b(?:relate|related|relating) to (?:your |our |the )?(?:company's |employer's )?(?:work|business|duties|role|job|employment)",
+            r"\b(?:relate|related|relating) to (?:your |our |the )?(?:company's |company |employer's )?(?:work|business|duties|role|job|employment)",
             r"\bperformance of (?:your|the|their|the employee's) (?:duties|work|role|job)\b",
         ),
     ),
@@ -296,7 +299,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bgo wild\b",
             r"\banything goes\b",
             r"\b(?:my|your|their|his|her) own (?:stuff|things|projects?|use|ideas|purposes|apps?|code|repos?|repositories|work|side)\b",
-            r"\b(?:don't|do not|doesn't|does not|won't|will not|never) (?:care|mind|ask|check|restrict|police|track|limit) (?:what|how) (?:you|u) (?:use|spend)",
+            r"\b(?:don't|do not|doesn't|does not|won't|will not|never) (?:care|mind|ask|check|restrict|police|track|limit) (?:what|how|if|whether) (?:you|u|i|we) (?:use|spend)",
             r"\b(?:what|how) (?:you|u) (?:use|spend) (?:it|them|the \w+)(?: on| for)? (?:is|are) (?:up to (?:you|u)|your (?:call|choice|business))",
             r"\bup to (?:you|u) (?:what|how)\b",
             r"\bfair game\b",
@@ -305,7 +308,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
             r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
             r"\bany (?:purpose|use|project)\b",
-            r"\bhowever (?:you|u) (?:like|want|wish|please|see fit)\b",
+            r"\bhowever (?:you|u|i|we) (?:like|want|wish|please|see fit)\b",
             r"\bas you (?:like|wish|please|see fit)\b",
             r"\bwhatever (?:you|u) (?:like|want|wish|please)\b",
             r"\bno (?:strings|restrictions?|rules|limits on (?:use|usage|what))\b",
@@ -314,7 +317,11 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\boutside (?:of )?work(?:ing)?(?: hours)?\b",
             r"\b(?:after|out of|outside) (?:work )?hours\b",
             r"\bweekends?\b",
-            r"\b(?<!machine )(?<!deep )(?<!reinforcement )(?:learning|experiments?|experimenting|tinkering|self[- ]study|upskilling|education)\b",
+            r"\b(?<!machine )(?<!deep )(?<!reinforcement )(?:learning|tinkering|self[- ]study|upskilling|education)\b",
+            r"\b(?:own|side|fun|weekend|hobby|my|your) experiments?\b",
+            r"\bexperiment(?:s|ing)? outside work\b",
+            r"\b(?:use|used|using) (?:it |them )?privately\b",
+            r"\b(?:at home|home use)\b",
             r"\bit'?s yours\b",
             r"\byours to (?:use|spend|keep)\b",
             r"\bfamily\b",
@@ -338,6 +345,8 @@ WORK_WEAK = _re(
     r"\bclient (?:projects?|work)\b",
     r"\bfor (?:the|our|their) (?:product|project|client|clients|team|codebase)\b",
     r"\bat work\b",
+    r"\bfor (?:project|client|team) use\b",
+    r"\bwhile working on\b",
     r"\bfor (?:the|their|our) project\b",
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
@@ -346,7 +355,7 @@ NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+\S+){{0,{reach}}}\s*$") fo
 # Verb negations only: "no cap for work" does not negate "for work".
 VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+){0,1}\s*$")
 NEGATION_AFTER = re.compile(
-    r"^[^,;.\n]{0,20}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
+    r"^[^,;.\n]{0,40}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table)\b"
     r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
@@ -363,7 +372,8 @@ NOT_RESTRICTED_AFTER = re.compile(
 )
 # A seat on a named plan tier is an allowance by itself; a bare product name is not ("GPT-4 vs Claude?").
 PRODUCT_TIER = re.compile(
-    r"\b(?:chatgpt|claude|copilot|cursor|gemini|perplexity|windsurf)\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual|edu)\b"
+    r"\b(?:chatgpt|claude|copilot|cursor|gemini|google|perplexity|windsurf)(?: ai)?\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual|edu)\b"
+    r"|\b(?:midjourney|firefly)\b[^.;\n]{0,12}\b(?:plan|seat|subscription|licen[cs]e)\b"
 )
 # Nouns that make an AI word an allowance in the same sentence ("AI tools are great" is not one).
 ALLOWANCE_NOUNS_STRONG = _re(
@@ -390,7 +400,7 @@ ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|
 INDIRECT_QUESTION = re.compile(
     r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
     r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
-    r"|\b(?:no mention of|nothing\b[^.;\n]{0,25}\babout|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
+    r"|\b(?:no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -401,6 +411,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("expiry:cash_out"),
             r"\bpaid out\b",
+            r"\bpaid (?:to you )?(?:in|as) cash\b",
             r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
             r"\bcash(?:ed)?[- ]?out\b",
             r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
@@ -444,7 +455,9 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bresets?\b",
             r"\bzero(?:e?s|ed)? out\b",
             r"\bclaw(?:s|ed)? back\b",
-            r"\b(?:refresh|refreshes|refreshed)\b",
+            r"\b(?:refresh|refreshes|refreshed) (?:every|each|monthly|weekly|quarterly|annually|yearly|on the)\b",
+            r"\b(?:not|n't|never) (?:be )?(?:carried|rolled) (?:over|forward)\b",
+            r"\b(?:unused|unspent|leftover|left over|remaining|remainder)\b[^.;\n]{0,20}\b(?:goes|go|returns?|reverts?) (?:back )?to the (?:company|employer|pool)\b",
             r"\bdoes not accumulate\b",
             r"\bvalid (?:for|until|through|till)\b",
         ),
@@ -455,6 +468,8 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("expiry:rolls_over"),
             r"\broll(?:s|ed|ing)?[- ]?over\b",
             r"\b(?:roll|rolls|rolled|carr(?:y|ies|ied)) (?:in)?to (?:the )?(?:next|following)\b",
+            r"\broll(?:s|ed)? forward\b",
+            r"\b(?:leftover|left over|unused|remaining)\b[^.;\n]{0,30}\bstays? (?:on|in) the account\b",
             r"\broll-?overs?\b",
             r"\bcarr(?:y|ies|ied)[- ]?(?:over|forward)\b",
             r"\bcarry-?over\b",
@@ -475,7 +490,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("top_up:yes"),
             r"\bunlimited\b(?! (?:personal|private|non-work|access to personal))",
             r"\buncapped\b",
-            r"\bno (?:hard |spending |usage |budget )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
+            r"\bno (?:hard |spending |usage |budget |upper )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
             r"\bnot capped\b",
             r"\bwithout (?:a |any )?(?:hard )?(?:cap|limit)s?\b",
         ),
@@ -497,6 +512,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:is|as) (?:the|your|a) (?:max|maximum|limit|cap|ceiling)\b",
             r"\bnot a (?:penny|cent|dollar|rupee|euro|pound|yen) more\b",
             r"\bfixed at\b",
+            r"\bcaps? (?:it )?at\b",
+            r"\b(?:additional|extra|more) (?:credits?|budget|tokens?|funds?|money) (?:are |is )?(?:not|never) (?:available|provided|given)\b",
             r"\bthat'?s (?:the|your) (?:max|maximum|limit|cap|ceiling)\b",
             r"\bout of (?:your own )?pocket\b",
             r"\bpay (?:for )?(?:the rest|extra|any overage)",
@@ -518,10 +535,14 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmore is available\b",
             r"\b(?:add|give|get) (?:you )?more\b",
             r"\bextra (?:on|upon|by) request\b",
-            r"\b(?:if|when|once) (?:you|u|i|we|they) (?:run out|go over|exceed|need more|use it up|burn through)",
-            r"\bno questions asked\b",
+            r"\b(?:if|when|once) (?:you|u|i|we|they|someone|anyone) (?:runs? out|go(?:es)? over|exceeds?|needs? more|use it up|burns? through)",
             r"\bcovers? (?:any |all |the )?(?:overages?|extra|excess)",
-            r"\bscales? with (?:your )?(?:usage|needs)\b",
+            r"\bscales? (?:up )?with\b",
+            r"\b(?:is|are|gets?|got|will be|can be|be) (?:raised|increased|extended|expanded|bumped|upgraded|topped up)\b",
+            r"\b(?:raised|increased|extended|topped up|bumped) (?:if|when|whenever|as)\b",
+            r"\b(?:extendable|expandable|increasable)\b",
+            r"\bwe'?ll upgrade (?:you|your)\b",
+            r"\bif (?:you|u|i|we|they) (?:hit|reach) (?:the |your )?(?:\w+ )?(?:cap|limit)\b",
             r"\bask (?:your |the |a )?(?:manager|lead|boss|team lead|eng manager|finance|it)\b",
             r"\b(?:approve|grant|sign off on) (?:an? )?(?:increase|top[- ]?up|more|extra|additional)",
             r"\b(?:pays?|covers?|picks? up) (?:for )?the (?:difference|overage|rest|excess)\b",
@@ -605,6 +626,8 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "equity",
         _re(
             r"\brestricted stock",
+            r"\b(?:e|v)?sops?\b",
+            r"\bphantom (?:shares|stock)\b",
             r"\brsus?\b",
             r"\bequity\b",
             r"\bstock\b",

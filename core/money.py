@@ -209,6 +209,11 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_PAY_SCHEDULE = re.compile(r"\b(?:payable|paid(?: out)?|disbursed|distributed|deposited|credited|loaded|issued)\s$")
+_LEAD_PERIOD = re.compile(
+    r"\s*(?:(?P<month>monthly|every month|each month)|(?P<year>annually|yearly|every year|each year)|"
+    r"(?P<quarter>quarterly|every quarter)|(?P<week>weekly|every week)|(?P<day>daily|every day))\s*[,:;-]"
+)
 # How far from a sum its period may be stated, in characters.
 _WINDOW = 60
 # Periods stated loosely after the sum ("resets monthly"): used only when nothing closer says.
@@ -258,16 +263,26 @@ _ANY_PERIOD = re.compile(
 
 def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str | None:
     """The period stated next to the sum low[start:end], within the window [lo, hi): the nearest
-    one after the sum, else the nearest one before it."""
-    after = _ANY_PERIOD.search(prep.low, end, hi)
-    if after is not None and after.start() - end <= 45:
+    one after the sum, else the nearest one before it, else a period the sentence opens with
+    ("Monthly, they load $300"). How often it is paid ("$2,400 a year, payable monthly") counts
+    only when nothing else says."""
+    schedule = None
+    for after in _ANY_PERIOD.finditer(prep.low, end, hi):
+        if after.start() - end > 45:
+            break
+        if _PAY_SCHEDULE.search(prep.low, max(0, after.start() - 16), after.start()):
+            schedule = schedule or after.lastgroup
+            continue
         return after.lastgroup
     if _PM_AFTER.match(prep.low, end, hi):
         return "month"
     last = None
     for last in _ANY_PERIOD.finditer(prep.low, max(lo, start - 45), start):  # noqa: B007
         pass
-    return last.lastgroup if last is not None else None
+    if last is not None:
+        return last.lastgroup
+    lead = _LEAD_PERIOD.match(prep.low, prep.sentence_at(start)[0], start)
+    return schedule or (lead.lastgroup if lead else None)
 
 
 def find_money(prep: Prepared) -> list[MoneyMention]:
@@ -351,7 +366,28 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
 _SMALL = {
     word: value
     for value, word in enumerate(
-        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
     )
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}

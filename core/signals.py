@@ -28,7 +28,14 @@ _TOTAL_AFTER = re.compile(
     r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|tc\b|ctc\b|ote\b|all[- ]in)"
 )
 _UNIT_GRANT = re.compile(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)\b")
+_PERMISSIVE = re.compile(
+    r"(?:\w+n't|not|never|no|nobody|no one)\s+(?:\w+\s+)?(?:mind|minds|care|cares|object|objects|police|check|checks|restrict|limit|problem|objection|issue|one cares)\b"
+)
 _DOUBLE_NEGATIVE = re.compile(r"\bnot (?:like|that|as if)\b[^,;.]{0,8}$")
+_LIMIT_BEFORE = re.compile(
+    r"\b(?:up to|maximum of|max(?:imum)?|capped at|cap of|limit of|no more than|at most|ceiling of)\s*(?:a\s)?$"
+)
+_REPLY = re.compile(r"\b(?:said|says|told|replied|answered|wrote|confirmed|responded)\b")
 _ASKED_REACH = 18
 _ANSWERED = re.compile(r"\s*(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b")
 # "Can I use it for ...?", "Is it OK to ...?": the use is what is being asked.
@@ -172,7 +179,10 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
                 spans.append((clause_start, end))
                 break
     for match in lx.INDIRECT_QUESTION.finditer(prep.low):  # "they didn't say whether it's work-only"
-        spans.append((prep.clause_at(match.start())[0], prep.sentence_at(match.start())[1]))
+        start = prep.clause_at(match.start())[0]
+        end = prep.sentence_at(match.start())[1]
+        reply = _REPLY.search(prep.low, match.end(), end)  # "I asked if ... and they said no"
+        spans.append((start, reply.start() if reply else end))
     return sorted(spans)
 
 
@@ -253,6 +263,8 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
         prep.low, max(0, match.start() - len(before) - 16), match.start() - len(before) + negation.start()
     ):
         negation = None  # "it's not like we can't use it for personal things"
+    if negation is not None and _PERMISSIVE.match(before, negation.start()):
+        negation = None  # "they don't mind if I use it on my side projects"
     return bool(negation or lx.NEGATION_AFTER.search(after))
 
 
@@ -274,6 +286,10 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     for match in _matches(prep, table["work_only"], scope, questions):
         if _DOUBLE_NEGATIVE.search(prep.low, max(0, match.start() - 16), match.start()):
             personal.append(match)  # "it's not like we can't use it for personal things"
+        elif "only" not in match.group() and _NEED_MORE.search(
+            prep.low[prep.clause_at(match.start())[0] : match.start()]
+        ):
+            continue  # "if we need more for client work it gets raised": about the top-up
         elif _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
             personal.append(match)  # "not restricted to work": an opening, not a restriction
         else:
@@ -477,6 +493,55 @@ _KIND_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
 )
 
 
+def _merge_restated(components: list[Component], clause_of: dict[int, Span]) -> list[Component]:
+    """The same allowance named twice ("un budget IA de 1 200 € par an, in English an AI budget of
+    1 200 € per year") is one allowance: the repeat is dropped, and its words count for the first."""
+    seen: dict[tuple[float | None, str | None, str], int] = {}
+    drop: set[int] = set()
+    for index, component in enumerate(components):
+        if component.kind != "allowance" or component.annual_amount is None:
+            continue
+        key = (component.annual_amount, component.currency, component.kind)
+        if key in seen:
+            drop.add(index)
+        else:
+            seen[key] = index
+    if not drop:
+        return components
+    kept = [index for index in range(len(components)) if index not in drop]
+    remap = {old: new for new, old in enumerate(kept)}
+    moved = {remap[index]: span for index, span in clause_of.items() if index in remap}
+    clause_of.clear()
+    clause_of.update(moved)
+    return [components[index] for index in kept]
+
+
+def _extend_to_next_sum(prep: Prepared, clause_of: dict[int, Span], money: Sequence[MoneyMention]) -> None:
+    """What follows a sum in its sentence, up to the next sum, is about that sum: "$500/mo wellness
+    stipend (spend on anything), $400/mo AI credits for work only"."""
+    for index, (start, end) in list(clause_of.items()):
+        sentence_end = prep.sentence_at(start)[1]
+        following = [mention.start for mention in money if mention.start >= end]
+        limit = min(sentence_end, prep.clause_at(following[0])[0]) if following else sentence_end
+        for clause_start, clause_end in prep.clauses:
+            if end <= clause_start < limit and _names_something_else(prep, (clause_start, clause_end)):
+                limit = clause_start  # "..., plus a company-managed Copilot Business seat"
+                break
+        clause_of[index] = (start, max(end, limit))
+
+
+_OTHER_THINGS = (
+    lx.PRODUCTS,
+    lx.KIT,
+    lx.OTHER_STIPEND_NOUN,
+    *(pattern for kind, pattern in lx.COMPONENT_KINDS if kind != "total"),
+)
+
+
+def _names_something_else(prep: Prepared, clause: Span) -> bool:
+    return any(pattern.search(prep.low, clause[0], clause[1]) for pattern in _OTHER_THINGS)
+
+
 def _restated_in_question(prep: Prepared, mention: MoneyMention, earlier: Sequence[MoneyMention]) -> bool:
     end = prep.sentence_at(mention.start)[1]
     asks = prep.low[end : end + 1] == "?" or prep.low[:end].rstrip().endswith("?")
@@ -554,6 +619,9 @@ def _components(
     for position, mention in enumerate(money):
         if _restated_in_question(prep, mention, money[:position]):
             continue  # "so is that basically $3k extra salary?" names no new component
+        limit = _LIMIT_BEFORE.search(low, max(0, mention.start - 24), mention.start)
+        if limit and any(component.kind == "allowance" for component in components):
+            continue  # "carries over, up to a maximum of USD 1,500": a limit, not another allowance
         if _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start]) or _TOTAL_AFTER.match(
             low[mention.end : mention.end + 40]
         ):
@@ -624,6 +692,9 @@ def _components(
         clause_of[len(components) - 1] = clause
         allowance_indexes = [len(components) - 1]
 
+    _extend_to_next_sum(prep, clause_of, money)
+    components = _merge_restated(components, clause_of)
+    allowance_indexes = [i for i, c in enumerate(components) if c.kind == "allowance"]
     main_index: int | None = None
     if allowance_indexes:
         main_index = max(

@@ -243,8 +243,15 @@ class _Speller:
         return word
 
 
+_ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "y", "ies", "ied", "e", "er", "ers", "ly"})
+
+
 def _inflection(word: str, target: str) -> bool:
-    return target.startswith(word) or word.startswith(target)
+    """Two forms of one word ("carried" / "carries", "purpose" / "purposes"), not a typo."""
+    stem = 0
+    while stem < min(len(word), len(target)) and word[stem] == target[stem]:
+        stem += 1
+    return word[stem:] in _ENDINGS and target[stem:] in _ENDINGS
 
 
 @functools.cache
