@@ -29,7 +29,8 @@ _TOTAL_AFTER = re.compile(
 )
 _UNIT_GRANT = re.compile(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)\b")
 _PERMISSIVE = re.compile(
-    r"(?:\w+n't|not|never|no|nobody|no one)\s+(?:\w+\s+)?(?:mind|minds|care|cares|object|objects|police|check|checks|restrict|limit|problem|objection|issue|one cares)\b"
+    r"(?:\w+n't|not|never|no|nobody|no one)\s+(?:\w+\s+)?"
+    r"(?:mind|minds|care|cares|object|objects|police|check|checks|restrict|limit|problem|objection|issue|one cares)\b"
 )
 _DOUBLE_NEGATIVE = re.compile(r"\bnot (?:like|that|as if)\b[^,;.]{0,8}$")
 _LIMIT_BEFORE = re.compile(
