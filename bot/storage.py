@@ -227,16 +227,7 @@ class SqlStorage:
 
     async def open_case(self, conv: Conversation) -> Case | None:
         await self._ready()
-        query = cases.select().where(
-            cases.c.platform == conv.platform,
-            cases.c.workspace == conv.workspace,
-            cases.c.channel == conv.channel,
-            cases.c.closed.is_(False),
-        )
-        if conv.thread is None:
-            query = query.where(cases.c.thread.is_(None), cases.c.user_id == conv.user)
-        else:
-            query = query.where(cases.c.thread == conv.thread)
+        query = cases.select().where(*_open_in(conv))
         query = query.order_by(cases.c.created_at.desc(), cases.c.id.desc()).limit(1)
         async with self.engine.connect() as conn:
             row = (await conn.execute(query)).first()
@@ -298,16 +289,7 @@ class SqlStorage:
 
     async def close_cases(self, conv: Conversation) -> int:
         await self._ready()
-        query = cases.update().where(
-            cases.c.platform == conv.platform,
-            cases.c.workspace == conv.workspace,
-            cases.c.channel == conv.channel,
-            cases.c.closed.is_(False),
-        )
-        if conv.thread is None:
-            query = query.where(cases.c.thread.is_(None), cases.c.user_id == conv.user)
-        else:
-            query = query.where(cases.c.thread == conv.thread)
+        query = cases.update().where(*_open_in(conv))
         async with self.engine.begin() as conn:
             result = await conn.execute(query.values(closed=True))
             return int(result.rowcount)
@@ -653,3 +635,18 @@ def _case_from_row(row: sa.Row[Any], case_answers: list[Answer]) -> Case:
         feedback_by=row.feedback_by,
         feedback_at=row.feedback_at,
     )
+
+
+def _open_in(conv: Conversation) -> list[sa.ColumnElement[bool]]:
+    """The open cases of one conversation: a thread's (anyone in it), or a user's DM / channel."""
+    where = [
+        cases.c.platform == conv.platform,
+        cases.c.workspace == conv.workspace,
+        cases.c.channel == conv.channel,
+        cases.c.closed.is_(False),
+    ]
+    if conv.thread is None:
+        where += [cases.c.thread.is_(None), cases.c.user_id == conv.user]
+    else:
+        where.append(cases.c.thread == conv.thread)
+    return where
