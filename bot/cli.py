@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from core import __version__
-from core.classifier import MAX_INPUT_CHARS, InputTooLong, classify
+from core.classifier import MAX_INPUT_CHARS, InputTooLong, classify, decide, extract_signals
 from core.models import Verdict
 from core.present import NO_ANNUAL_FIGURE, amounts, money_text, offer_rows
 
@@ -93,9 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_jsonl(sys.stdin, sys.stdout)
     text = sys.stdin.read() if text is None else text
     colour = _use_colour(args.color, sys.stdout)
-    if args.context:
-        return check_in_context(text, as_json=args.json, colour=colour, country=args.country, out=sys.stdout)
-    return check_one(text, as_json=args.json, colour=colour, out=sys.stdout)
+    return check_one(text, as_json=args.json, colour=colour, out=sys.stdout, context=args.context, country=args.country)
 
 
 def _runtime(command: str, argv: list[str]) -> int:
@@ -116,35 +114,33 @@ def _use_colour(choice: str, stream: TextIO) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def check_one(text: str, *, as_json: bool, colour: bool, out: TextIO) -> int:
+def check_one(
+    text: str, *, as_json: bool, colour: bool, out: TextIO, context: bool = False, country: str | None = None
+) -> int:
+    """The verdict on `text`; with `context`, also dated list prices and a general tax note (--json
+    then adds `context` and `tax_note` keys)."""
     try:
-        verdict = classify(text)
+        signals = extract_signals(text)
     except InputTooLong as error:
         if as_json:
             print(json.dumps({"error": str(error)}), file=out)
         print(f"perkcheck: {error}", file=sys.stderr)
         return 2
-    if as_json:
-        print(json.dumps(verdict.to_json_dict(), ensure_ascii=False), file=out)
-    else:
-        print(render_terminal(verdict, colour=colour), file=out)
-    return 0
+    verdict = decide(signals)
+    if not context:
+        print(
+            json.dumps(verdict.to_json_dict(), ensure_ascii=False)
+            if as_json
+            else render_terminal(verdict, colour=colour),
+            file=out,
+        )
+        return 0
 
-
-def check_in_context(text: str, *, as_json: bool, colour: bool, country: str | None, out: TextIO) -> int:
-    """The verdict plus dated list prices and a general tax note; --json adds `context` and `tax_note` keys."""
     from core.prices import context_notes
-    from core.tax import country_from_text, tax_note
+    from core.tax import tax_note
 
-    try:
-        verdict = classify(text)
-    except InputTooLong as error:
-        if as_json:
-            print(json.dumps({"error": str(error)}), file=out)
-        print(f"perkcheck: {error}", file=sys.stderr)
-        return 2
     notes = context_notes(verdict, text)
-    tax = tax_note(verdict, country or country_from_text(text))
+    tax = tax_note(verdict, country or signals.country)
     if as_json:
         data = verdict.to_json_dict()
         data["context"] = notes

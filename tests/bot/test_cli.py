@@ -7,20 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from cli_runner import perkcheck
 
 from core import __version__
 from core.classifier import MAX_INPUT_CHARS
-
-
-def perkcheck(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_check_json_prints_the_contract_object_on_one_line() -> None:

@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-
-def perkcheck(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
+from cli_runner import perkcheck
 
 OFFERS = (
     "Offer A: $185k base, 10% bonus, $15,000/yr AI token credits, work only."
