@@ -286,7 +286,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "personal_allowed",
         _re(
             *more("use:personal_allowed"),
-            r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending)\b",
+            r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending|experimentation)\b",
             r"\b(?:for|just for|having) fun\b",
             r"\b(?:personal|private) (?:or|and|&|/|as well as) (?:professional|work|business)\b",
             r"\b(?:professional|work|business)(?:[- ]related)? (?:or|and|&|/|as well as) (?:for )?(?:personal|private|play|fun|pleasure)\b",
@@ -538,6 +538,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:if|when|once) (?:you|u|i|we|they|someone|anyone) (?:runs? out|go(?:es)? over|exceeds?|needs? more|use it up|burns? through)",
             r"\bcovers? (?:any |all |the )?(?:overages?|extra|excess)",
             r"\bscales? (?:up )?with\b",
+            r"\b(?:we'?ll|we will|they'?ll|they will|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b",
+            r"\bwhatever (?:\w+ )?(?:you|u) need\b",
             r"\b(?:is|are|gets?|got|will be|can be|be) (?:raised|increased|extended|expanded|bumped|upgraded|topped up)\b",
             r"\b(?:raised|increased|extended|topped up|bumped) (?:if|when|whenever|as)\b",
             r"\b(?:extendable|expandable|increasable)\b",

@@ -285,7 +285,9 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
         # "personal use is not allowed", "not to be used outside work": a restriction
         (strong if _negated(prep, match, reach=6) else personal).append(match)
     for match in _matches(prep, table["work_only"], scope, questions):
-        if _DOUBLE_NEGATIVE.search(prep.low, max(0, match.start() - 16), match.start()):
+        if _DOUBLE_NEGATIVE.search(prep.low, max(0, match.start() - 16), match.start()) or _PERMISSIVE.match(
+            match.group()
+        ):
             personal.append(match)  # "it's not like we can't use it for personal things"
         elif "only" not in match.group() and _NEED_MORE.search(
             prep.low[prep.clause_at(match.start())[0] : match.start()]

@@ -248,6 +248,8 @@ _ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "y", "ies", "ied", "e", "
 
 def _inflection(word: str, target: str) -> bool:
     """Two forms of one word ("carried" / "carries", "purpose" / "purposes"), not a typo."""
+    if len(target) == len(word) + 1 and target[:-1] == word and target[-1] == target[-2]:
+        return False  # a dropped double letter ("busines"), not an ending
     stem = 0
     while stem < min(len(word), len(target)) and word[stem] == target[stem]:
         stem += 1
