@@ -199,7 +199,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:added|paid) (?:to|into|with|on) (?:your|the) (?:pay|salary|paycheck|paycheque|payslip|payroll)",
             r"\bon (?:your|the) (?:payslip|paycheck|paycheque)\b",
             r"\bto spend (?:on|as)\b",
-            r"\bspend (?:it )?(?:on|however)\b",
+            r"\b(?:to|can|may|free to) spend (?:it |them )?(?:on|however|as)\b",
             r"\b(?:virtual|prepaid|debit|gift) card\b",
             r"\bwallet\b",
         ),
@@ -320,7 +320,11 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?<!machine )(?<!deep )(?<!reinforcement )(?:learning|tinkering|self[- ]study|upskilling|education)\b",
             r"\b(?:own|side|fun|weekend|hobby|my|your) experiments?\b",
             r"\bexperiment(?:s|ing)? outside work\b",
-            r"\b(?:use|used|using) (?:it |them )?privately\b",
+            r"\b(?:use|used|using) (?:it |them )?(?:privately|personally)\b",
+            r"\b(?:don't|do not|doesn't|does not|won't|never) restrict\b[^.;\n]{0,40}\bto work\b",
+            r"\bwhatever else\b",
+            r"\bpersonal included\b",
+            r"\b(?:go|goes) (?:toward|towards) anything\b",
             r"\b(?:at home|home use)\b",
             r"\bit'?s yours\b",
             r"\byours to (?:use|spend|keep)\b",
@@ -359,6 +363,7 @@ NEGATION_AFTER = re.compile(
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table)\b"
     r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
+    r"[^,;.\n]{0,30}?\b(?:work|job|business|company|role)\b"
 )
 # A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
 CORRECTION = re.compile(
@@ -368,7 +373,7 @@ CORRECTION = re.compile(
 )
 # "personal use is not prohibited": a refused refusal is an opening.
 NOT_RESTRICTED_AFTER = re.compile(
-    r"^[^,;.\n]{0,20}\b(?:is |are )?(?:not|isn't|aren't|never) (?:prohibited|restricted|forbidden|banned|limited|an issue|a problem|off[- ]limits)"
+    r"^[^,;.\n]{0,40}\b(?:is |are )?(?:not|isn't|aren't|never) (?:prohibited|restricted|forbidden|banned|limited|an issue|a problem|off[- ]limits)"
 )
 # A seat on a named plan tier is an allowance by itself; a bare product name is not ("GPT-4 vs Claude?").
 PRODUCT_TIER = re.compile(
@@ -400,7 +405,8 @@ ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|
 INDIRECT_QUESTION = re.compile(
     r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
     r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
-    r"|\b(?:no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
+    r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"
+    r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -412,6 +418,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("expiry:cash_out"),
             r"\bpaid out\b",
             r"\bpaid (?:to you )?(?:in|as) cash\b",
+            r"\b(?:leftover|rest|remainder|unused|balance)\b[^.;\n]{0,12}\b(?:as|in) cash\b",
             r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
             r"\bcash(?:ed)?[- ]?out\b",
             r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
@@ -448,7 +455,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:don't|do not|didn't|did not) use\b[^.;\n]{0,20}\b(?:is |are |gets? )?(?:lost|gone|forfeited|wasted)\b",
             r"\b(?:don't|doesn't|do not|does not|won't|will not|cannot|can't|never|no|dont|doesnt|wont) (?:roll|carry|rollover|carryover|rolls)",
             r"\bno (?:roll-?overs?|carry-?overs?|carry over)\b",
-            r"\b(?:non|not)[- ]?(?:rolling|cumulative|transferable|accumulat\w*)\b",
+            r"\b(?:non|not)[- ]?(?:rolling|cumulative|accumulat\w*)\b",
             r"\bexpir(?:e|es|ed|ing|y|ation)\b",
             r"\b(?:forfeit\w*|lapse[sd]?)\b",
             r"\b(?:unused|unutili[sz]ed|unspent|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*|lapses?)\b",
@@ -535,10 +542,11 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmore is available\b",
             r"\b(?:add|give|get) (?:you )?more\b",
             r"\bextra (?:on|upon|by) request\b",
-            r"\b(?:if|when|once) (?:you|u|i|we|they|someone|anyone) (?:runs? out|go(?:es)? over|exceeds?|needs? more|use it up|burns? through)",
+            r"\b(?:if|when|once) (?:you|u|i|we|they|someone|anyone) (?:runs? out|ran out|go(?:es)? over|exceeds?|needs? more|use it up|burns? through)",
             r"\bcovers? (?:any |all |the )?(?:overages?|extra|excess)",
             r"\bscales? (?:up )?with\b",
-            r"\b(?:we'?ll|we will|they'?ll|they will|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b",
+            r"\b(?:we'?ll|we will|we'?d|they'?ll|they will|they'?d|would|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b",
+            r"\bapproves? (?:extra|more|additional|an? increase|top[- ]?ups?)\b",
             r"\bwhatever (?:\w+ )?(?:you|u) need\b",
             r"\b(?:is|are|gets?|got|will be|can be|be) (?:raised|increased|extended|expanded|bumped|upgraded|topped up)\b",
             r"\b(?:raised|increased|extended|topped up|bumped) (?:if|when|whenever|as)\b",
@@ -575,7 +583,7 @@ COMP_FRAMING = _re(
     rf"\b(?:in|inside|within|into) (?:the |your |my |our |their )?{_TOTAL}",
     r"\bon top of (?:your |the )?(?:salary|base|comp|compensation|pay|package)\b",
     r"\bin addition to (?:your |the )?(?:salary|base|comp|compensation|pay)\b",
-    r"\bnot (?:part of|counted (?:in|as|towards)|included in) (?:your |the )?(?:comp|compensation|pay|salary)",
+    r"\b(?:not|isn't|is not|aren't|are not) (?:part of|counted (?:in|as|towards)|included in) (?:your |my |the )?(?:comp|compensation|pay|salary|package|tc)\b",
     r"\bpitched (?:it )?as (?:part of )?(?:comp|compensation|pay)\b",
 )
 TAX = _re(

@@ -209,6 +209,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_EITHER_PERIOD = re.compile(
+    r"\s+or\s+(?:per|a|an|each|every|/)?\s?(?:day|week|month|quarter|year|annum|monthly|yearly|annually)\b"
+)
 _PAY_SCHEDULE = re.compile(r"\b(?:payable|paid(?: out)?|disbursed|distributed|deposited|credited|loaded|issued)\s$")
 _LEAD_PERIOD = re.compile(
     r"\s*(?:(?P<month>monthly|every month|each month)|(?P<year>annually|yearly|every year|each year)|"
@@ -270,6 +273,8 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str 
     for after in _ANY_PERIOD.finditer(prep.low, end, hi):
         if after.start() - end > 45:
             break
+        if _EITHER_PERIOD.match(prep.low, after.end()):
+            return None  # "didn't say per month or per year"
         if _PAY_SCHEDULE.search(prep.low, max(0, after.start() - 16), after.start()):
             schedule = schedule or after.lastgroup
             continue
@@ -337,6 +342,10 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         own_clause = prep.clause_at(start)[0]
         if low[own_clause - 1 : own_clause] == "(":  # "monthly AI allowance (USD 250)"
             own_clause = clause_lo
+        elif own_clause > clause_lo:  # "the AI budget is yearly, $3,600": a clause with no sum of its own
+            previous = prep.clause_at(own_clause - 2)
+            if not any(previous[0] <= other.start() < previous[1] for other in candidates):
+                own_clause = max(clause_lo, previous[0])
         lo = max(clause_lo, own_clause, found[-1].end if found else 0)
         following = candidates[position + 1].start() if position + 1 < len(candidates) else clause_hi
         hi = min(clause_hi, following, end + _WINDOW)

@@ -43,6 +43,9 @@ _ANSWERED = re.compile(r"\s*(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|
 _PERMISSION_QUESTION = re.compile(
     r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"
 )
+_COUNTED_IN = re.compile(
+    r"\b(?:counted|included|part of|in|into|towards)\s+(?:my|your|the|their|our)\s+(?:tc|ctc|ote|total)"
+)
 _TOKEN_COUNT = re.compile(r"\d[\d,.]*\s?(?:k|m|mn|million|thousand|b|bn|billion)?\s?(?:ai |api |llm )?tokens?\b")
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tax", lx.TAX),
@@ -69,6 +72,8 @@ _CURRENCY_COUNTRY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": 
 
 def extract_signals(prep_or_text: str | Prepared) -> Signals:
     """Everything the rules need from one text."""
+    if isinstance(prep_or_text, str):
+        prep_or_text = _unslash(prep_or_text)
     prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
     low = prep.low
     money = find_money(prep)
@@ -90,6 +95,10 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     use = _first_tier(_use, prep, tiers, questions)
     expiry = _first_tier(_expiry, prep, tiers, questions)
     top_up = _first_tier(_top_up, prep, tiers, questions)
+    for asked in _answered_no(prep):  # "I asked if the credits roll over and she said no"
+        use = use or _flipped(_use(prep, [asked], ()), _NO_USE)
+        expiry = expiry or _flipped(_expiry(prep, [asked], ()), _NO_EXPIRY)
+        top_up = top_up or _flipped(_top_up(prep, [asked], ()), _NO_TOP_UP)
     has_allowance = (
         main_index is not None or _mentions_allowance(prep) or (bool(use or top_up) and _stated_about_allowance(prep))
     )
@@ -131,6 +140,24 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 
 
 # --- scopes --------------------------------------------------------------------------------
+
+
+# "base/bonus/equity/AI: $160k / 15% / $40k/yr / $500/mo stipend": labels and values paired by position.
+_SLASHED_LABELS = re.compile(r"(?P<labels>[A-Za-z][\w ]{0,20}(?:\s*/\s*[A-Za-z][\w ]{0,20}){1,7})\s*[:=]\s*")
+
+
+def _unslash(text: str) -> str:
+    """Rewrite a slash-separated package as "base $160k, bonus 15%, ..." (the values keep their own words)."""
+    match = _SLASHED_LABELS.search(text)
+    if match is None:
+        return text
+    labels = [label.strip() for label in match.group("labels").split("/")]
+    rest = text[match.end() :]
+    values = re.split(r"\s+/\s+", rest, maxsplit=len(labels) - 1)
+    if len(values) != len(labels):
+        return text
+    paired = ", ".join(f"{label} {value.strip()}" for label, value in zip(labels, values, strict=True))
+    return text[: match.start()] + paired
 
 
 _SHORT_TEXT = 600
@@ -253,9 +280,9 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
     """A negation close before the phrase (within `reach` words) or a refusal right after it."""
     clause_start, clause_end = prep.clause_at(match.start())
     before = prep.low[max(clause_start, match.start() - 40) : match.start()]
-    after = prep.low[match.end() : min(clause_end, match.end() + 30)]
+    after = prep.low[match.end() : min(clause_end, match.end() + 45)]
     if prep.low[clause_end : clause_end + 1] == "?":  # "personal use? not allowed."
-        after = prep.low[match.end() : match.end() + 30]
+        after = prep.low[match.end() : match.end() + 45]
     if lx.NOT_RESTRICTED_AFTER.search(after):
         return False
     before_pattern = lx.VERBAL_NEGATION_BEFORE if reach == 0 else lx.NEGATION_BEFORE[reach]
@@ -363,6 +390,31 @@ def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scop
         if match is not None and (best is None or match.start() < best[0]):
             best = (match.start(), _found(prep, value, match))
     return None if best is None else best[1]
+
+
+_NO_USE = {"work_only": "personal_allowed", "personal_allowed": "work_only", "some_personal": "work_only"}
+_NO_EXPIRY = {"rolls_over": "expires", "expires": "rolls_over"}
+_NO_TOP_UP = {"yes": "no", "no": "yes"}
+_SAID_NO = re.compile(r"(?:said|says|replied|answered|wrote)\s*:?\s*['\"]?(?:no|nope|not really)\b")
+
+
+def _answered_no(prep: Prepared) -> list[Span]:
+    """Questions someone reports asking ("I asked if X") that the answer reported right after refuses."""
+    spans: list[Span] = []
+    for match in lx.INDIRECT_QUESTION.finditer(prep.low):
+        end = prep.sentence_at(match.start())[1]
+        reply = _REPLY.search(prep.low, match.end(), end)
+        if reply is None:
+            continue
+        if _SAID_NO.match(prep.low, reply.start()):
+            spans.append((match.end(), reply.start()))
+    return spans
+
+
+def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
+    if found is None or found.value not in opposite:
+        return None
+    return Found.model_construct(value=opposite[found.value], phrase=found.phrase)
 
 
 def _stated_about_allowance(prep: Prepared) -> bool:
@@ -625,9 +677,10 @@ def _components(
         limit = _LIMIT_BEFORE.search(low, max(0, mention.start - 24), mention.start)
         if limit and any(component.kind == "allowance" for component in components):
             continue  # "carries over, up to a maximum of USD 1,500": a limit, not another allowance
-        if _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start]) or _TOTAL_AFTER.match(
-            low[mention.end : mention.end + 40]
-        ):
+        total_before = _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start])
+        if total_before and _COUNTED_IN.search(low[max(0, mention.start - 50) : mention.start]):
+            total_before = None  # "the allowance is counted in my CTC: ₹1,00,000": the allowance's sum
+        if total_before or _TOTAL_AFTER.match(low[mention.end : mention.end + 40]):
             stated_total = stated_total or mention
             continue
         clause = prep.clause_at(mention.start)
