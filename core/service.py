@@ -33,6 +33,7 @@ from core.compare import compare as compare_offers
 from core.models import Signals, Verdict
 from core.present import FEEDBACK_CHOICES
 from core.prices import context_notes
+from core.signals import COUNTRY_OF_CURRENCY
 from core.stats import WorkspaceStats, stats_text
 from core.tax import TaxNote, tax_note
 
@@ -521,7 +522,7 @@ class ConversationService:
         return None
 
     async def _new_case(self, conv: Conversation, text: str, signals: Signals, notes: list[str]) -> Reply:
-        signals = await self._with_default_currency(conv.platform, conv.workspace, signals)
+        signals = await self._with_workspace_defaults(conv.platform, conv.workspace, signals)
         verdict = decide(signals)
         now = self._clock()
         case = Case(
@@ -547,9 +548,12 @@ class ConversationService:
             return Reply(kind="verdict", verdict=verdict, notes=[*notes, NOTE_NOT_SAVED], **context)
         return Reply(kind="verdict", verdict=verdict, case_id=case.id, notes=notes, **context)
 
-    async def _with_default_currency(self, platform: str, workspace: str, signals: Signals) -> Signals:
-        """A bare amount ("500 a month") takes the workspace's default currency, if one is set."""
-        if signals.money is None or signals.money.currency is not None:
+    async def _with_workspace_defaults(self, platform: str, workspace: str, signals: Signals) -> Signals:
+        """What the workspace's settings imply when the text does not say: a bare amount ("500 a
+        month") takes the default currency, and that currency implies the country for tax notes."""
+        needs_currency = signals.money is not None and signals.money.currency is None
+        needs_country = signals.has_allowance and signals.country is None
+        if not (needs_currency or needs_country):
             return signals
         try:
             settings = await self._storage.get_settings(platform, workspace)
@@ -558,8 +562,12 @@ class ConversationService:
             return signals
         if settings is None or settings.default_currency is None:
             return signals
-        money = signals.money.model_copy(update={"currency": settings.default_currency})
-        return signals.model_copy(update={"money": money})
+        update: dict[str, object] = {}
+        if needs_currency and signals.money is not None:
+            update["money"] = signals.money.model_copy(update={"currency": settings.default_currency})
+        if needs_country:
+            update["country"] = COUNTRY_OF_CURRENCY.get(settings.default_currency)
+        return signals.model_copy(update=update)
 
     async def _refine(
         self,
@@ -624,7 +632,7 @@ class ConversationService:
         if case is None:
             return
         remaining = [a for a in case.answers if a.user != user]
-        base = await self._with_default_currency(case.platform, case.workspace, extract_signals(case.text))
+        base = await self._with_workspace_defaults(case.platform, case.workspace, extract_signals(case.text))
         outcome = refine(base, remaining)
         await self._storage.rewrite_case(
             case.model_copy(

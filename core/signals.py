@@ -67,7 +67,8 @@ _COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:germany|deutschland|berlin|munich)\b"), "DE"),
 )
 _US_CAPITALS = re.compile(r"\bU\.?S\.?(?![\w$])")
-_CURRENCY_COUNTRY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
+#: The country a currency implies, for tax notes when the text names no country.
+COUNTRY_OF_CURRENCY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
 
 
 def extract_signals(prep_or_text: str | Prepared) -> Signals:
@@ -864,5 +865,5 @@ def _country(prep: Prepared, money: MoneyMention | None) -> str | None:
     if _US_CAPITALS.search(prep.original):
         return "US"
     if money is not None and money.currency:
-        return _CURRENCY_COUNTRY.get(money.currency)
+        return COUNTRY_OF_CURRENCY.get(money.currency)
     return None

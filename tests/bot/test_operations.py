@@ -1,4 +1,4 @@
-"""Process roles (`python -m bot web|worker|release`) and request ids in the logs."""
+"""Process roles (`python -m bot web|worker|release`), request ids in the logs, the worker on SIGTERM."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import signal
 import sys
 import types
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from bot_processes import clean_environment
+from discord_standin import BOT_USER, CHANNEL_ID, DM_CHANNEL_ID, StandIn, message, slash_command
 from slack_harness import SIGNING_SECRET, make_bot
 from slack_standin import SlackStandIn, event_body, sign
 
@@ -151,3 +154,50 @@ async def test_http_mode_echoes_a_request_id_and_logs_under_it(
         (fresh.headers[REQUEST_ID_HEADER], "slack", "EvReq1"),
     ]
     assert current_request() is None, "nothing leaks out of a request"
+
+
+@pytest.mark.slow
+async def test_python_m_bot_worker_serves_discord_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """The Procfile's worker: a real `python -m bot worker` on the Discord stand-in, then SIGTERM."""
+    standin = StandIn()
+    await standin.start()
+    standin.channel_post_status[str(CHANNEL_ID)] = 403  # a mention it may not answer: logged
+    environment = clean_environment(
+        DISCORD_TOKEN="discord-worker-token",
+        DISCORD_API_URL=standin.api_url,
+        DISCORD_GATEWAY_URL=standin.gateway_url,
+        DISCORD_MESSAGE_CONTENT="false",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'perkcheck.db'}",
+        LOG_FORMAT="json",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "worker",
+        env=environment,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await standin.wait_connected(seconds=40)
+        await standin.interact(slash_command("perkcheck", {"text": "$500/month API budget, work-only"}))
+        [answer] = await standin.wait_for(lambda call: call.path.endswith("/callback"), seconds=20)
+        mention = message(f"<@{BOT_USER['id']}> $400/month API budget SECRETWORD", mentions=[BOT_USER])
+        await standin.post_message(mention)
+        await standin.wait_for(lambda call: call.path == f"/channels/{DM_CHANNEL_ID}/messages", seconds=20)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 40)
+        await standin.close()
+
+    assert process.returncode == 0, err.decode()
+    assert "Operating cost" in json.dumps(answer.body)
+    records = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
+    [warning] = [r for r in records if "Missing Discord permission" in r["message"]]
+    assert warning["platform"] == "discord"
+    assert warning["request_id"] == mention["id"]
+    assert warning["event_id"] == f"discord:message:{mention['id']}"
+    assert any("stop requested" in r["message"] for r in records)
+    assert b"SECRETWORD" not in err and b"discord-worker-token" not in err
