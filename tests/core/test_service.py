@@ -235,6 +235,16 @@ async def test_default_currency_applies_to_bare_amounts(service: ConversationSer
     assert dollars.verdict is not None and dollars.verdict.allowance.currency == "USD"
 
 
+async def test_default_currency_implies_the_tax_country(service: ConversationService) -> None:
+    silent = await service.check(dm(), "€200 a month in AI credits, work only")
+    assert silent.tax is None  # the euro names no single country
+    await service.update_settings(dm(), default_currency="GBP")
+    reply = await service.check(dm(), "€200 a month in AI credits, work only")
+    assert reply.tax is not None and reply.tax.country == "GB"
+    named = await service.check(dm(), "€200 a month in AI credits in Germany, work only")
+    assert named.tax is not None and named.tax.country == "DE"  # the text's own country wins
+
+
 # --- storage down: verdicts still come, with a note --------------------------------------------
 
 
