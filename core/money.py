@@ -154,7 +154,9 @@ _LABEL_BEFORE = re.compile(
 )
 # "40k RSUs/yr": a yearly value of a grant, not a count of units.
 _GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per year|a year|annually|p\.?a\.?)")
-_PERIOD_SUFFIX_ONLY = re.compile(r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b)")
+_PERIOD_SUFFIX_ONLY = re.compile(
+    r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b|(?:daily|weekly|monthly|quarterly|yearly|annually)\b)"
+)
 
 # Period words, English first, then German, French, Spanish and Japanese.
 PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -420,9 +422,10 @@ _WORD_CURRENCIES = {
     "yen": "JPY",
 }
 # "twelve hundred dollars a year", "half a grand a month", "two thousand euros"
+_CURRENCY_WORDS = "|".join(sorted(_WORD_CURRENCIES, key=len, reverse=True))
 _WORDED_SUM = re.compile(
-    rf"\b(?P<num>{_WORD_NUMBER})\s(?P<scale>hundred|thousand|grand|k)\b"
-    rf"(?:\s(?P<cur>{'|'.join(sorted(_WORD_CURRENCIES, key=len, reverse=True))})\b)?"
+    rf"\b(?P<num>{_WORD_NUMBER})\s(?:(?P<scale>hundred|thousand|grand|k)\b(?:\s(?P<cur>{_CURRENCY_WORDS})\b)?"
+    rf"|(?P<bare_cur>{_CURRENCY_WORDS})\b)"
 )
 
 
@@ -444,10 +447,12 @@ def _with_worded_sums(prep: Prepared, found: list[MoneyMention], default_dollar:
         if any(mention.start <= match.start() < mention.end for mention in found):
             continue
         tail = low[match.end() : match.end() + 40]
-        cur = match.group("cur")
+        cur = match.group("cur") or match.group("bare_cur")
+        if match.group("num") in ("a", "an") and match.group("bare_cur"):
+            continue  # "a dollar"
         if cur is None and match.group("scale") != "grand" and not _PERIOD_SUFFIX_ONLY.match(tail):
             continue
-        scale = 100.0 if match.group("scale") == "hundred" else 1000.0
+        scale = {"hundred": 100.0, None: 1.0}.get(match.group("scale"), 1000.0)
         currency = _WORD_CURRENCIES.get(cur or "")
         if currency == "USD":
             currency = default_dollar
