@@ -505,6 +505,7 @@ def _mentions_allowance(prep: Prepared) -> bool:
             return True
         if lx.AI_WORDS.search(low, start, end) and (
             lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
+            or (lx.PROVISION.search(low, start, end) and lx.ALLOWANCE_NOUNS.search(low, start, end))
             or _TOKEN_COUNT.search(low, start, end)
             or re.compile(r"\bunlimited\b").search(low, start, end)
         ):
