@@ -52,6 +52,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
     ),
     "use:work_only": (
         r"\bnur (?:für die arbeit|beruflich|dienstlich|für berufliche)",
+        r"\bnur (?:für )?arbeit\b",
         r"\bausschließlich (?:beruflich|dienstlich|für die arbeit|für berufliche)",
         r"\b(?:keine|nicht für) private",
         r"\bprivate nutzung (?:ist )?(?:nicht|verboten|untersagt)",
@@ -77,7 +78,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bfrei verwendbar\b",
         r"\bbeliebig\b",
         r"\bfür alles\b",
-        r"\busage personnel (?:autorisé|permis|possible|bienvenu)",
+        r"\busage personnel (?:autorisé|permis|possible|bienvenu|ok)",
         r"\bprojets personnels\b",
         r"\bpour (?:tout ce que|ce que) vous (?:voulez|souhaitez)",
         r"\butilisation libre\b",

@@ -234,7 +234,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # --- Use ----------------------------------------------------------------------------------
 
-_NEG = r"(?:\bno|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bnor)"
+_NEG = r"(?:\bno|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
 USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "some_personal",
@@ -249,6 +249,11 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bas long as (?:it|work|the work|you)[^.;\n]{0,30}(?:first|priority|comes first|not abuse)",
             r"\bpersonal use (?:is )?(?:capped|limited)",
             r"\bafter work(?:'s| is) done\b",
+            r"\bup to (?:\d+\s?%|a (?:third|quarter|fifth|tenth|half)|half|[$€£¥₹]\s?[\d,.]+k?)(?: of it)? (?:can |may |could )?(?:go|goes|be used|be spent)? ?(?:to|for|on)? ?(?:personal|private|non-work|side)",
+            r"\b(?:about|around|roughly|up to) (?:a|one) (?:third|quarter|fifth|tenth)\b",
+            r"\b\d{2}\s?/\s?\d{2} (?:work|business) (?:to|and|/) personal\b",
+            r"\bthe rest (?:is |goes )?(?:for|to) (?:work|business|the job)\b",
+            r"\b(?:some|limited|a bit of|bit of|reasonable|occasional|light)\s+(?:personal|private)(?:\s+(?:use|usage|stuff))?\s+(?:is\s+|also\s+)?(?:ok|okay|fine|allowed|permitted)\b",
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:limited|some|occasional|partly|within reason)",
         ),
     ),
@@ -271,6 +276,14 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bonly (?:to be )?used (?:while|when) working\b",
             r"\b(?:anything|everything|nothing) (?:but|except|other than|besides|apart from|that isn't|that is not|not related to|unrelated to) (?:the |your |our )?(?:work|job|business|company|role)\b",
             r"\bbusiness expenses? only\b",
+            r"\b(?:strictly|only|solely|exclusively) for (?:building |creating |making )?(?:internal|company|client)\b",
+            r"\band nothing else\b",
+            r"\bstrictly (?:for )?(?:the )?(?:work|business|job)\b",
+            r"\bfor (?:our |the )?(?:customer|client|company) projects? only\b",
+            r"\b(?:work|job|business) purpose only\b",
+            r"\b(?:anything|everything) (?:but|except|other than) (?:for )?(?:personal|private|non-work|side)\b",
+            r"\b(?:can't|cannot|can not) (?:be )?(?:shared|used) (?:with|by) (?:family|your family|anyone else|others)\b",
+            r"\bexcept (?:for )?the company(?:'s)? (?:codebase|code|repos?|projects?|work)\b",
             r"\bas long as (?:it'?s|it is|they'?re|they are|it'?s used|you use it) (?:for |on )?(?:the |our |your )?(?:work|job|business|company|product|project|client)(?:[- ]related)?\b",
             r"\bcan(?:'t|not) (?:be )?(?:used?|spen[dt]) (?:it |them )?(?:[\w$/,.-]+ ){0,5}?(?:for|on) (?:personal|private|non-work|side|my own|your own)",
             r"\bpersonal (?:use|usage)\s*\?\s*(?:no|nope|not allowed|not permitted|never)\b",
@@ -307,6 +320,20 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bfair game\b",
             r"\bpersonal (?:[\w-]+ )?(?:is|are|'s) (?:fine|ok|okay|allowed|welcome|permitted|totally fine)\b",
             r"\b(?:on or )?off the clock\b",
+            r"\b(?:personal|private)(?: use| usage| stuff)?\s+(?:(?:also|too|is|are|totally|fully|usage)\s+)*(?:ok|okay|fine|allowed|welcome|permitted|good)\b",
+            r"\b(?:personal|private)\s+(?:also|too)\b",
+            r"\bfor personal also\b",
+            r"\b(?:work|job|business)\s*(?:\+|and|&|n)\s*personal\b",
+            r"\bpersonal\s*(?:\+|and|&|n)\s*(?:work|job|business)\b",
+            r"\bdo what (?:u|you) (?:want|like)\b",
+            r"\b(?:your|my) own (?:startup|business|company|open[- ]source|time)\b",
+            r"\b(?:share|shared|use|used) (?:it )?(?:with|by) (?:your |my )?(?:partner|spouse|family|kids|children)\b",
+            r"\b(?:spouses?|partners?|family(?: members)?|kids) (?:can|may|are allowed to) use\b",
+            r"\b(?:interest|interests) you personally\b",
+            r"\banything else (?:you|u|i) (?:fancy|like|want)\b",
+            r"\bevenings? and weekends?\b",
+            r"\bpersonal (?:projects?|use)\s*\?\s*(?:totally |fully )?(?:allowed|fine|ok|okay|yes|sure)\b",
+            r"\bnobody said (?:you|we|i) can(?:'t|not)\b",
             r"\banything (?:you|u) (?:like|want|wish|choose|fancy|need)\b",
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
             r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
@@ -355,6 +382,7 @@ WORK_WEAK = _re(
     r"\bat work\b",
     r"\bfor (?:project|client|team) use\b",
     r"\bwhile working on\b",
+    r"\buse (?:it |them )?(?:for|on) (?:the |your )?job\b",
     r"\bfor (?:the|their|our) project\b",
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
@@ -365,9 +393,10 @@ VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+)
 NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,40}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table)\b"
-    r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b"
+    r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
     r"[^,;.\n]{0,30}?\b(?:work|job|business|company|role)\b"
+    r"|^\s+(?:but|except|other than)\s+(?:for\s+)?(?:personal|private|non-work|side)\b"
 )
 # A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
 CORRECTION = re.compile(
@@ -423,6 +452,9 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpaid out\b",
             r"\bpaid (?:to you )?(?:in|as) cash\b",
             r"\b(?:leftover|rest|remainder|unused|balance)\b[^.;\n]{0,12}\b(?:as|in) cash\b",
+            r"\b(?:leftovers?|unused|unspent|the rest)\b[^.;\n]{0,25}\b(?:added|goes|go|paid) (?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
+            r"\brefunded as (?:salary|cash|pay)\b",
+            r"\b(?:goes|go|get|gets|are|is) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
             r"\bcash(?:ed)?[- ]?out\b",
             r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
@@ -445,6 +477,9 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bbanks? (?:it|them|unused|the|what|any|leftover|credits)\b",
             r"\b(?:they |it |credits |balance )?banks? if (?:unused|not used|unspent)\b",
             r"\bno (?:expiry|expiration|expiration date|expiry date|end date)\b",
+            r"\bexpiry\s*[:=]\s*(?:none|no|never)\b",
+            r"\bnot (?:lost|use[- ]it[- ]or[- ]lose[- ]it)\b",
+            r"\b(?:doesn't|does not|don't|do not|won't|will not|never) reset\b",
             r"\bnon[- ]?expiring\b",
             r"\bdoesn't lapse\b",
         ),
@@ -466,9 +501,16 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bresets?\b",
             r"\bzero(?:e?s|ed)? out\b",
             r"\bclaw(?:s|ed)? back\b",
+            r"\b(?:good|valid) (?:through|until|till|for)\b",
+            r"\bvalid (?:for )?\d+ (?:days|weeks|months|years)\b",
+            r"\bthen (?:it'?s )?gone\b",
+            r"\blost if (?:unused|unspent|not used)\b",
+            r"\bif not used,? (?:it'?s |it is )?(?:gone|lost|expires?|forfeited)\b",
+            r"\b(?:leftovers?|unused|unspent)\b[^.;\n]{0,12}\b(?:are|is|get|gets) lost\b",
+            r"\bno roll-?over\b",
             r"\b(?:refresh|refreshes|refreshed) (?:every|each|monthly|weekly|quarterly|annually|yearly|on the)\b",
             r"\b(?:not|n't|never) (?:be )?(?:carried|rolled) (?:over|forward)\b",
-            r"\b(?:nothing|none of it|no credits?|no balance) (?:carries|rolls|is carried|is rolled|gets carried) (?:over|forward)\b",
+            r"\b(?:nothing|none of it|no credits?|no balance) (?:carries|carry|rolls|roll|is carried|is rolled|gets carried) (?:over|forward)\b",
             r"\b(?:unused|unspent|leftover|left over|remaining|remainder)\b[^.;\n]{0,20}\b(?:goes|go|returns?|reverts?) (?:back )?to the (?:company|employer|pool)\b",
             r"\bdoes not accumulate\b",
             r"\bvalid (?:for|until|through|till)\b",
@@ -481,6 +523,11 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\broll(?:s|ed|ing)?[- ]?over\b",
             r"\b(?:roll|rolls|rolled|carr(?:y|ies|ied)) (?:in)?to (?:the )?(?:next|following)\b",
             r"\broll(?:s|ed)? forward\b",
+            r"\b(?:carried|carries|carry|rolls?|rolled) (?:in)?to (?:q[1-4]|the next|next)\b",
+            r"\b(?:roll|rolls) from (?:month|year|quarter|week) to (?:month|year|quarter|week)\b",
+            r"\bpile up\b",
+            r"\b(?:stays?|remains?) (?:in|on) (?:your|the) account\b",
+            r"\bcarr(?:y|ies|ied) from one\b",
             r"\b(?:leftover|left over|unused|remaining)\b[^.;\n]{0,30}\bstays? (?:on|in) the account\b",
             r"\broll-?overs?\b",
             r"\bcarr(?:y|ies|ied)[- ]?(?:over|forward)\b",
@@ -501,6 +548,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("top_up:yes"),
             r"\bunlimited\b(?! (?:personal|private|non-work|access to personal))",
+            r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
             r"\buncapped\b",
             r"\bno (?:hard |spending |usage |budget |upper )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
             r"\bnot capped\b",
@@ -512,7 +560,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
-            r"\btop[- ]?ups?\s*[:=]\s*(?:no|none|n|false|not available)\b",
+            r"\btop[- ]?ups?\s*[:=]?\s*(?:no|none|n|false|not available)\b",
             r"\bno (?:top[- ]?ups?|increases?|extensions?|extra|more|additional)\b",
             r"\b(?:not|never|won't be|will not be|cannot be|can't be|isn't|aren't) (?:be )?(?:topped|increased|raised|extended|replenished)\b",
             r"\bonce (?:it'?s|it is|they'?re) (?:gone|used|spent)\b",
@@ -524,6 +572,15 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:is|as) (?:the|your|a) (?:max|maximum|limit|cap|ceiling)\b",
             r"\bnot a (?:penny|cent|dollar|rupee|euro|pound|yen) more\b",
             r"\bfixed at\b",
+            r"\bfirm (?:number|cap|limit|ceiling|amount|budget)\b",
+            r"\b(?:cap|limit|ceiling) is (?:strict|firm|hard|fixed|final)\b",
+            r"\bstrict (?:ceiling|cap|limit)\b",
+            r"\bhard stop\b",
+            r"\bthat'?s all (?:you|u) get\b",
+            r"\b(?:spending|going) (?:over|past|beyond) (?:it|the (?:budget|limit|cap)) (?:is not|isn't|is never) (?:covered|possible|allowed)\b",
+            r"\brequests? for (?:a higher limit|more|an increase) (?:are|is) (?:denied|refused|rejected)\b",
+            r"\b(?:can't|cannot|can not) (?:get it |be )?(?:increased|extended|raised|topped up)\b",
+            r"\b(?:the )?(?:number|amount|budget) is final\b",
             r"\bcaps? (?:it )?at\b",
             r"\b(?:additional|extra|more) (?:credits?|budget|tokens?|funds?|money) (?:are |is )?(?:not|never) (?:available|provided|given)\b",
             r"\bthat'?s (?:the|your) (?:max|maximum|limit|cap|ceiling)\b",
@@ -552,6 +609,15 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bscales? (?:up )?with\b",
             r"\b(?:we'?ll|we will|we'?d|they'?ll|they will|they'?d|would|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b",
             r"\bapproves? (?:extra|more|additional|an? increase|top[- ]?ups?)\b",
+            r"\b(?:raise|increase|top[- ]?up|more) (?:is )?possible\b",
+            r"\bmore (?:if|when) (?:the |your |a )?(?:job|work|project|team)s? needs?\b",
+            r"\bwe (?:raise|increase|top up|bump)\b",
+            r"\b(?:additional|extra|more) (?:budget|credits?|tokens?|allocation|funds?|spend)\b[^.;\n]{0,25}\b(?:is |are )?(?:approved|provided|granted|given|available|added)\b",
+            r"\brequests? for more (?:is |are )?(?:routinely |usually |always )?(?:approved|granted)\b",
+            r"\b(?:increased|raised|topped up|extended) automatically\b",
+            r"\breplenish(?:es|ed)? it\b",
+            r"\badjustable upward",
+            r"\bplus (?:extra|more) whenever\b",
             r"\bwhatever (?:\w+ )?(?:you|u) need\b",
             r"\b(?:is|are|gets?|got|will be|can be|be) (?:raised|increased|extended|expanded|bumped|upgraded|topped up)\b",
             r"\b(?:raised|increased|extended|topped up|bumped) (?:if|when|whenever|as)\b",
@@ -632,7 +698,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
             r"\bsign[- ]on\b",
             r"\bsigning\b",
-            r"\bjoining bonus\b",
+            r"\bjoining(?: bonus)?\b",
             r"\bwelcome bonus\b",
             r"\bhiring bonus\b",
         ),

@@ -131,7 +131,7 @@ def _alternation(words: object) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
 
 
-_NUMBER = r"\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?"
+_NUMBER = r"\d{1,3}(?:'\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?: \d{3})+|\d+(?:[.,]\d+)?"
 _MONEY = re.compile(
     rf"(?<![a-z0-9_$€£¥₹])(?P<pre>{_alternation(_PREFIX_CURRENCIES)})?\s?"
     rf"(?P<num>{_NUMBER})"
@@ -145,7 +145,7 @@ _UNIT_AFTER = re.compile(
     r"(?:(?:tokens?|requests?|queries|messages?|prompts?|calls?|seats?|licen[cs]es?|hours?|hrs?|"
     r"days?|weeks?|months?|years?|yrs?|gpus?|words?|options?|shares?|units?|rsus?|users?|people|"
     r"employees?|engineers?|percent|x|times|minutes?|mins?|pages?|images?|credits?|"
-    r"points?|am|pm)\b|%|:\d)"
+    r"points?)\b|%|:\d)"
 )
 # "base: 145000": a bare number labelled as a pay component is money.
 _LABEL_BEFORE = re.compile(
@@ -179,7 +179,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "week",
         re.compile(
             r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b|"
-            r"\bpro woche\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|"
+            r"\bpro woche\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|\bcada semana\b|\bevery wk\b|"
             r"\bsemanal\b|週額|毎週|/週"
         ),
     ),
@@ -188,14 +188,14 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
-            r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|"
+            r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に"
         ),
     ),
     (
         "quarter",
         re.compile(
-            r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\squarter\b|\bquarterly\b|\b(?:each|every)\squarter\b|"
+            r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\s(?:quarter|qtr)\b|\bquarterly\b|\b(?:each|every)\s(?:quarter|qtr)\b|"
             r"\bpro quartal\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
             r"\bpor trimestre\b|\btrimestral\w*|四半期|\b(?:every|each|per) (?:three|3) months\b"
         ),
@@ -210,6 +210,10 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\banual\w*|年額|年間|毎年|/年"
         ),
     ),
+)
+_IMMEDIATE_PERIOD = re.compile(
+    r"\s?(?:(?P<month>mo|mos|mon|month|mth|pm|p/m|mois|mes|monat)|(?P<year>yr|yrs|year|pa|p/a|an|año|jahr)|"
+    r"(?P<week>wk|week|semaine|semana|woche)|(?P<quarter>qtr|quarter|q)|(?P<day>day|d)|(?P<one_time>once))\b"
 )
 _EITHER_PERIOD = re.compile(
     r"\s+or\s+(?:per|a|an|each|every|/)?\s?(?:day|week|month|quarter|year|annum|monthly|yearly|annually)\b"
@@ -242,7 +246,7 @@ class MoneyMention:
 
 
 def _to_number(raw: str, currency: str | None) -> float:
-    raw = raw.replace(" ", "")
+    raw = raw.replace(" ", "").replace("'", "")  # "25 000", Swiss "1'500"
     if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", raw):  # Indian grouping: 30,00,000
         return float(raw.replace(",", ""))
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
@@ -271,6 +275,9 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str 
     one after the sum, else the nearest one before it, else a period the sentence opens with
     ("Monthly, they load $300"). How often it is paid ("$2,400 a year, payable monthly") counts
     only when nothing else says."""
+    immediate = _IMMEDIATE_PERIOD.match(prep.low, end, hi)
+    if immediate:  # "300 USD month", "$20 mo", "$1,500 once"
+        return immediate.lastgroup
     schedule = None
     for after in _ANY_PERIOD.finditer(prep.low, end, hi):
         if after.start() - end > 45:

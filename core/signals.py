@@ -32,13 +32,17 @@ _PERMISSIVE = re.compile(
     r"(?:\w+n't|not|never|no|nobody|no one)\s+(?:\w+\s+)?"
     r"(?:mind|minds|care|cares|object|objects|police|check|checks|restrict|limit|problem|objection|issue|one cares)\b"
 )
-_DOUBLE_NEGATIVE = re.compile(r"\bnot (?:like|that|as if)\b[^,;.]{0,8}$")
+_EXCEPTION_AFTER = re.compile(r"\s+(?:but|except|other than|besides)\b")
+_EXCEPTED = re.compile(r"\b(?:anything|everything)\s+(?:but|except|other than|besides)\s+(?:for\s+)?$")
+_DOUBLE_NEGATIVE = re.compile(r"\b(?:not (?:like|that|as if)|nobody said|no one said|never said)\b[^,;.]{0,12}$")
 _LIMIT_BEFORE = re.compile(
     r"\b(?:up to|maximum of|max(?:imum)?|capped at|cap of|limit of|no more than|at most|ceiling of)\s*(?:a\s)?$"
 )
 _REPLY = re.compile(r"\b(?:said|says|told|replied|answered|wrote|confirmed|responded)\b")
 _ASKED_REACH = 18
-_ANSWERED = re.compile(r"\s*(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b")
+_ANSWERED = re.compile(
+    r"\s*(?:totally |fully |absolutely )?(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b"
+)
 # "Can I use it for ...?", "Is it OK to ...?": the use is what is being asked.
 _PERMISSION_QUESTION = re.compile(
     r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"
@@ -194,8 +198,9 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
         if not any(start <= mention.start < end for mention in money):
-            if not _ANSWERED.match(prep.low, end + 1) or len(prep.low[start:end].split()) > 3:
-                spans.append((start, end))  # "personal use? not allowed." answers its own question
+            words = len(prep.low[start:end].split())
+            if words > 2 and (not _ANSWERED.match(prep.low, end + 1) or words > 3):
+                spans.append((start, end))  # "personal use? not allowed.", "Leftovers? Paid out.": labels
             continue
         # "is the $2k/yr budget work only?", "will they top up ...?": what opens or closes the
         # question is what it asks
@@ -282,7 +287,10 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
     clause_start, clause_end = prep.clause_at(match.start())
     before = prep.low[max(clause_start, match.start() - 40) : match.start()]
     after = prep.low[match.end() : min(clause_end, match.end() + 45)]
-    if prep.low[clause_end : clause_end + 1] == "?":  # "personal use? not allowed."
+    if _EXCEPTED.search(prep.low, max(0, match.start() - 30), match.start()):
+        return True  # "spend it on anything but personal stuff"
+    if prep.low[clause_end : clause_end + 1] == "?" or _EXCEPTION_AFTER.match(prep.low, match.end()):
+        # "personal use? not allowed.", "on anything but personal stuff": read past the clause break
         after = prep.low[match.end() : match.end() + 45]
     if lx.NOT_RESTRICTED_AFTER.search(after):
         return False
@@ -321,7 +329,11 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
             prep.low[prep.clause_at(match.start())[0] : match.start()]
         ):
             continue  # "if we need more for client work it gets raised": about the top-up
-        elif _negated(prep, match) and not re.search(r"\bno\b|\bnot\b|n't", match.group()):
+        elif (
+            _negated(prep, match)
+            and not re.search(r"\bno\b|\bnot\b|n't", match.group())
+            and not match.group().startswith(("anything", "everything"))
+        ):
             personal.append(match)  # "not restricted to work": an opening, not a restriction
         else:
             strong.append(match)

@@ -55,6 +55,8 @@ VOCABULARY = frozenset(
         "experiments",
         "unrestricted",
         "unused",
+        "cashed",
+        "carried",
         "expire",
         "expires",
         "expired",
@@ -151,7 +153,6 @@ _KEEP = frozenset(
         "nears",
         "mouth",
         "unlimber",
-        "monthy",
         "annul",
         "anneal",
         "credit",
@@ -169,6 +170,8 @@ _KEEP = frozenset(
 _WORD = re.compile(r"[a-z]+")
 # Chat shorthand read as the word it stands for.
 _SHORTHAND = {
+    "ony": "only",
+    "onl": "only",
     "wrk": "work",
     "creds": "credits",
     "cred": "credit",
@@ -253,7 +256,8 @@ def _inflection(word: str, target: str) -> bool:
     stem = 0
     while stem < min(len(word), len(target)) and word[stem] == target[stem]:
         stem += 1
-    return word[stem:] in _ENDINGS and target[stem:] in _ENDINGS
+    endings = {word[stem:], target[stem:]}
+    return endings <= _ENDINGS and endings != {"y", "ly"}  # "monthy" is a typo of "monthly"
 
 
 @functools.cache
