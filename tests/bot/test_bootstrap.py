@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -102,7 +103,10 @@ async def test_purge_runs_at_start_and_again(storage: SqlStorage, tmp_path: Path
             await asyncio.sleep(0.01)
         assert await storage.get_case(newer.case_id or "") is None
     finally:
+        # finish cancelling before the storage fixture closes the database under the task
         task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def test_json_logs_are_one_object_per_line(restore_logging: None) -> None:
