@@ -148,11 +148,14 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 
 
 # "base/bonus/equity/AI: $160k / 15% / $40k/yr / $500/mo stipend": labels and values paired by position.
+_SLASH_HINT = re.compile(r"[A-Za-z]\s?/\s?[A-Za-z][\w ]{0,20}[:=]")
 _SLASHED_LABELS = re.compile(r"(?P<labels>[A-Za-z][\w ]{0,20}(?:\s*/\s*[A-Za-z][\w ]{0,20}){1,7})\s*[:=]\s*")
 
 
 def _unslash(text: str) -> str:
     """Rewrite a slash-separated package as "base $160k, bonus 15%, ..." (the values keep their own words)."""
+    if not _SLASH_HINT.search(text):
+        return text
     match = _SLASHED_LABELS.search(text)
     if match is None:
         return text
@@ -180,13 +183,27 @@ def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
     if len(prep.low) <= _SHORT_TEXT:
         return None
     sentences = prep.sentences
+    hits = [mention.start for mention in money]
+    hits += [match.start() for pattern in _RELEVANT for match in pattern.finditer(prep.low)]  # one scan each
     relevant: set[int] = set()
-    for index, (start, end) in enumerate(sentences):
-        if any(start <= mention.start < end for mention in money) or any(
-            pattern.search(prep.low, start, end) for pattern in _RELEVANT
-        ):
-            relevant.update((index, index + 1))
-    return [sentences[index] for index in sorted(relevant) if index < len(sentences)]
+    for hit in hits:
+        index = _sentence_index(sentences, hit)
+        relevant.update((index, index + 1))
+    merged: list[Span] = []  # neighbouring sentences as one span: fewer, longer scans
+    for index in sorted(relevant):
+        if not 0 <= index < len(sentences):
+            continue
+        start, end = sentences[index]
+        if merged and start - merged[-1][1] <= 2:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _sentence_index(sentences: Sequence[Span], position: int) -> int:
+    index = bisect.bisect_right(sentences, (position, float("inf"))) - 1
+    return index if index >= 0 and sentences[index][0] <= position < sentences[index][1] else -1
 
 
 def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
@@ -469,14 +486,14 @@ def _tiers(
     if len(prep.low) > _SHORT_TEXT:
         about: list[Span] = []
         sentences = prep.sentences
-        for index, (start, end) in enumerate(sentences):
-            mentions = (main is not None and start <= main.start < end) or any(
-                pattern.search(prep.low, start, end) for pattern in (lx.AI_WORDS, lx.PRODUCTS, lx.ALLOWANCE_CORE_NOUNS)
-            )
-            if mentions:
-                about.append((start, end))
-                if index + 1 < len(sentences) and _REFERS_BACK.match(prep.low, sentences[index + 1][0]):
-                    about.append(sentences[index + 1])
+        hits = [main.start] if main is not None else []
+        hits += [
+            m.start() for pattern in (lx.AI_WORDS, lx.PRODUCTS, lx.ALLOWANCE_CORE_NOUNS) for m in prep.find_all(pattern)
+        ]
+        for index in sorted({_sentence_index(sentences, hit) for hit in hits} - {-1}):
+            about.append(sentences[index])
+            if index + 1 < len(sentences) and _REFERS_BACK.match(prep.low, sentences[index + 1][0]):
+                about.append(sentences[index + 1])
         tiers.append(_intersect(scope, sorted(set(about))))
     tiers.append(scope)
     return tiers
