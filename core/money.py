@@ -212,7 +212,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _IMMEDIATE_PERIOD = re.compile(
-    r"\s?(?:(?P<month>mo|mos|mon|month|mth|pm|p/m|mois|mes|monat)|(?P<year>yr|yrs|year|pa|p/a|an|año|jahr)|"
+    r"\s?(?:a\s|an\s|per\s|each\s|every\s)?(?:(?P<month>mo|mos|mon|month|mth|pm|p/m|mois|mes|monat)|(?P<year>yr|yrs|year|pa|p/a|an|año|jahr)|"
     r"(?P<week>wk|week|semaine|semana|woche)|(?P<quarter>qtr|quarter|q)|(?P<day>day|d)|(?P<one_time>once))\b"
 )
 _EITHER_PERIOD = re.compile(
@@ -337,6 +337,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             continue
         if re.match(r"\s?%", tail):
             continue
+        if mult == "k" and num in ("401", "403", "457") and currency is None:
+            continue  # a 401(k) plan, not a sum
         try:
             amount = _to_number(num, currency) * _MULTIPLIERS.get(mult or "", 1.0)
         except ValueError:

@@ -36,9 +36,14 @@ _EXCEPTION_AFTER = re.compile(r"\s+(?:but|except|other than|besides)\b")
 _EXCEPTED = re.compile(r"\b(?:anything|everything)\s+(?:but|except|other than|besides)\s+(?:for\s+)?$")
 _DOUBLE_NEGATIVE = re.compile(r"\b(?:not (?:like|that|as if)|nobody said|no one said|never said)\b[^,;.]{0,12}$")
 _LIMIT_BEFORE = re.compile(
-    r"\b(?:up to|maximum of|max(?:imum)?|capped at|cap of|limit of|no more than|at most|ceiling of)\s*(?:a\s)?$"
+    r"\b(?:up to|(?:a )?max(?:imum)?(?: of)?|capped at|cap(?: of)?|limit(?: of)?|no more than|at most|ceiling(?: of)?)"
+    r"\s*(?:a\s)?$"
 )
 _REPLY = re.compile(r"\b(?:said|says|told|replied|answered|wrote|confirmed|responded)\b")
+_YES_NO_QUESTION = re.compile(
+    r"\s*(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|was|were|may|might)\b"
+)
+_WH_QUESTION = re.compile(r"\s*(?:so\s+)?(?:what|how|why|which|who|where|when)\b")
 _ASKED_REACH = 18
 _ANSWERED = re.compile(
     r"\s*(?:totally |fully |absolutely )?(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b"
@@ -221,9 +226,10 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             continue
         # "is the $2k/yr budget work only?", "will they top up ...?": what opens or closes the
         # question is what it asks
-        if lx.INTERROGATIVE.match(prep.low, start, end):
+        if _YES_NO_QUESTION.match(prep.low, start, end):
             spans.append((start, min(end, start + _ASKED_REACH)))
-        spans.append((max(start, end - _ASKED_REACH), end + 1))
+        if not _WH_QUESTION.match(prep.low, start, end):  # "what do you make of $X, work only?" states it
+            spans.append((max(start, end - _ASKED_REACH), end + 1))
         # "$300/mo AI credits, can I use them for side projects?": the permission asked is not given
         for clause_start, clause_end in prep.clauses:
             if start <= clause_start < end and _PERMISSION_QUESTION.match(prep.low, clause_start, clause_end):
