@@ -102,7 +102,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
             scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
     tiers = _tiers(prep, scope, money, main_money)
-    use = _first_tier(_use, prep, tiers, questions)
+    use = _first_tier(_use, prep, tiers, questions) or _use(prep, _shared_statements(prep), questions)
     expiry = _first_tier(_expiry, prep, tiers, questions)
     top_up = _first_tier(_top_up, prep, tiers, questions)
     for asked in _answered_no(prep):  # "I asked if the credits roll over and she said no"
@@ -173,6 +173,9 @@ def _unslash(text: str) -> str:
     return text[: match.start()] + paired
 
 
+_RELOCATION = re.compile(r"\breloc(?:ation)?\b")
+# "..., both for work": one statement about every allowance named before it
+_SHARED_STATEMENT = re.compile(r"\s*(?:and\s+)?(?:both|all of them|all three|all two|each of them|all)\b")
 _SHORT_TEXT = 600
 _REFERS_BACK = re.compile(
     r"\s*(?:it|its|it's|this|these|that|they|them|the (?:allowance|budget|credits?|stipend|card|seat|plan|tokens?)|"
@@ -569,7 +572,7 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
     for kind, pattern in lx.COMPONENT_KINDS[2:]:
         if pattern.search(text):
             return kind
-    if lx.OTHER_STIPEND_NOUN.search(text):
+    if lx.OTHER_STIPEND_NOUN.search(text) or _RELOCATION.search(text):
         return "stipend"
     if lx.ALLOWANCE_NOUNS.search(text):
         return "allowance"
@@ -638,6 +641,18 @@ def _restated_in_question(prep: Prepared, mention: MoneyMention, earlier: Sequen
     end = prep.sentence_at(mention.start)[1]
     asks = prep.low[end : end + 1] == "?" or prep.low[:end].rstrip().endswith("?")
     return asks and any(abs(other.amount - mention.amount) < 0.5 for other in earlier)
+
+
+def _nearest_of(prep: Prepared, sentence: Span, position: int, kinds: Sequence[str]) -> str | None:
+    """Of `kinds`, the one whose word stands nearest `position` in the sentence."""
+    table = dict(lx.COMPONENT_KINDS)
+    best: tuple[int, str] | None = None
+    for kind in kinds:
+        for match in table[kind].finditer(prep.low, sentence[0], sentence[1]):
+            distance = abs(match.start() - position)
+            if best is None or distance < best[0]:
+                best = (distance, kind)
+    return best[1] if best else None
 
 
 def _kind_near(prep: Prepared, clause: Span, mention: MoneyMention) -> str | None:
@@ -715,6 +730,8 @@ def _components(
         if limit and any(component.kind == "allowance" for component in components):
             continue  # "carries over, up to a maximum of USD 1,500": a limit, not another allowance
         total_before = _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start])
+        if total_before and position and stated_total is money[position - 1]:
+            total_before = None  # "£140k TC: £115k base": the total named the sum before it
         if total_before and _COUNTED_IN.search(low[max(0, mention.start - 50) : mention.start]):
             total_before = None  # "the allowance is counted in my CTC: ₹1,00,000": the allowance's sum
         if total_before or _TOTAL_AFTER.match(low[mention.end : mention.end + 40]):
@@ -751,10 +768,10 @@ def _components(
             continue
         kind = _clause_kind(clause_text)
         percent = lx.PERCENT.search(clause_text)
-        if percent and kind in (None, "base"):  # "a target of 10% of your base salary"
-            sentence = prep.sentence_at(clause[0])
-            if dict(lx.COMPONENT_KINDS)["bonus"].search(low, sentence[0], sentence[1]):
-                kind = "bonus"
+        if percent and kind in (None, "base"):  # "a target of 10% of your base salary", "ESOP (0.3%)"
+            kind = (
+                _nearest_of(prep, prep.sentence_at(clause[0]), clause[0] + percent.start(), ("bonus", "equity")) or kind
+            )
         if kind == "bonus" and percent:
             pct = float(percent.group("pct"))
             components.append(
@@ -820,6 +837,11 @@ def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepare
     )
 
 
+def _shared_statements(prep: Prepared) -> list[Span]:
+    """Clauses that speak of every allowance at once: "both for work", "all open to personal use"."""
+    return [clause for clause in prep.clauses if _SHARED_STATEMENT.match(prep.low, clause[0], clause[1])]
+
+
 def _finish(
     prep: Prepared,
     components: list[Component],
@@ -841,7 +863,7 @@ def _finish(
             update["is_main"] = True
         elif component.kind in ("allowance", "stipend") and index in clause_of:
             scope = [clause_of[index]]
-            use = _use(prep, scope, questions)
+            use = _use(prep, scope, questions) or _use(prep, _shared_statements(prep), questions)
             top_up = _top_up(prep, scope, questions)
             kit = _first(prep, lx.KIT, scope, questions)
             own: VerdictKind = verdict_for(
