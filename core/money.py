@@ -215,6 +215,13 @@ _IMMEDIATE_PERIOD = re.compile(
     r"\s?(?:a\s|an\s|per\s|each\s|every\s)?(?:(?P<month>mo|mos|mon|month|mth|pm|p/m|mois|mes|monat)|(?P<year>yr|yrs|year|pa|p/a|an|año|jahr)|"
     r"(?P<week>wk|week|semaine|semana|woche)|(?P<quarter>qtr|quarter|q)|(?P<day>day|d)|(?P<one_time>once))\b"
 )
+_PERIOD_WORD = (
+    r"(?:(?P<month>monthly|per month|a month|every month|pcm|/mo)|(?P<year>yearly|annually|per year|a year|per annum|p\.a\.|/yr)|"
+    r"(?P<quarter>quarterly|per quarter|a quarter)|(?P<week>weekly|per week|a week)|(?P<day>daily|per day|a day)|"
+    r"(?P<one_time>one[- ]?(?:time|off)))"
+)
+_NEXT_LINE_PERIOD = re.compile(rf"\s*(?:(?:period|frequency|cadence|paid|every|per)\s*[:=-]?\s*)?{_PERIOD_WORD}\b")
+_HEADING_PERIOD = re.compile(rf"^\s*{_PERIOD_WORD}\s*:\s*$")
 _EITHER_PERIOD = re.compile(
     r"\s+or\s+(?:per|a|an|each|every|/)?\s?(?:day|week|month|quarter|year|annum|monthly|yearly|annually)\b"
 )
@@ -296,7 +303,26 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str 
     if last is not None:
         return last.lastgroup
     lead = _LEAD_PERIOD.match(prep.low, prep.sentence_at(start)[0], start)
-    return schedule or (lead.lastgroup if lead else None)
+    if schedule or lead:
+        return schedule or (lead.lastgroup if lead else None)
+    return _period_on_nearby_line(prep, start, end)
+
+
+def _period_on_nearby_line(prep: Prepared, start: int, end: int) -> str | None:
+    """Lists and pasted layouts: "amount: £200 / period: monthly" on the next line, "$1,800 / per
+    year," split over lines, or a heading "Monthly:" on the line before."""
+    low = prep.low
+    line_end = low.find("\n", end)
+    if line_end != -1 and not low[end:line_end].strip(" ,.;:"):
+        following = _NEXT_LINE_PERIOD.match(low, line_end + 1)
+        if following:
+            return following.lastgroup
+    line_start = low.rfind("\n", 0, start)
+    if line_start > 0:
+        heading = _HEADING_PERIOD.search(low, max(0, low.rfind("\n", 0, line_start) + 1), line_start)
+        if heading:
+            return heading.lastgroup
+    return None
 
 
 def find_money(prep: Prepared) -> list[MoneyMention]:

@@ -44,6 +44,9 @@ _YES_NO_QUESTION = re.compile(
     r"\s*(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|was|were|may|might)\b"
 )
 _WH_QUESTION = re.compile(r"\s*(?:so\s+)?(?:what|how|why|which|who|where|when)\b")
+_AFFIRMED = re.compile(
+    r"\W*(?:[a-z]+\s*:\s*)?(?:yes|yep|yeah|sure|of course|absolutely|definitely|totally)\b(?!\s*(?:but|,\s*but))"
+)
 _ASKED_REACH = 18
 _ANSWERED = re.compile(
     r"\s*(?:totally |fully |absolutely )?(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b"
@@ -222,6 +225,8 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for start, end in prep.sentences:
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
+        if _AFFIRMED.match(prep.low, end + 1):
+            continue  # "Can I use it for side projects? / Recruiter: yes, anything." makes it a fact
         if not any(start <= mention.start < end for mention in money):
             words = len(prep.low[start:end].split())
             if words > 2 and (not _ANSWERED.match(prep.low, end + 1) or words > 3):
@@ -540,6 +545,9 @@ def _mentions_allowance(prep: Prepared) -> bool:
     for start, end in prep.sentences:
         provided = lx.PROVISION.search(low, start, end) or lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
         if (lx.KIT_EQUIPMENT.search(low, start, end) or lx.PRODUCTS.search(low, start, end)) and provided:
+            return True
+        uncapped = lx.TOP_UP[0][1].search(low, start, end)  # "No ceiling on Claude usage"
+        if uncapped and (lx.PRODUCTS.search(low, start, end) or lx.AI_WORDS.search(low, start, end)):
             return True
         if lx.AI_WORDS.search(low, start, end) and (
             lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
