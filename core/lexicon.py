@@ -235,7 +235,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # --- Use ----------------------------------------------------------------------------------
 
-_NEG = r"(?:\bno|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
+_NEG = r"(?:\bno|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
 USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "some_personal",
@@ -291,7 +291,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:use|usage)\s*\?\s*(?:no|nope|not allowed|not permitted|never)\b",
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
             r"\bfor (?:the|our) (?:product|products|platform|codebase) (?:we'?re|we are|you'?re) building\b",
-            r"\b(?:no|not|never|\w+n't|cannot|without|nor)\s(?:\w+\s){0,3}(?:for\s)?(?:personal|private|non-work|side)\b",
+            r"\b(?:no|none|not|never|\w+n't|cannot|without|nor)\s(?:\w+\s){0,6}(?:for\s)?(?:personal|private|non-work|side)\b",
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
@@ -346,7 +346,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
             r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
             r"\bany (?:purpose|use|project)\b",
-            r"\bhowever (?:you|u|i|we) (?:like|want|wish|please|see fit)\b",
+            r"\bhowever (?:you|u|i|we|they) (?:like|want|wish|please|see fit)\b",
             r"\bas you (?:like|wish|please|see fit)\b",
             r"\bwhatever (?:you|u) (?:like|want|wish|please)\b",
             r"\bno (?:strings|restrictions?|rules|limits on (?:use|usage|what))\b",
@@ -392,6 +392,8 @@ WORK_WEAK = _re(
     r"\bfor (?:project|client|team) use\b",
     r"\bwhile working on\b",
     r"\buse (?:it |them )?(?:for|on) (?:the |your )?job\b",
+    r"\b(?:on|for) (?:official|company|client) (?:work|business|projects?|deliverables)\b",
+    r"\bclient deliverables\b",
     r"\bfor (?:the|their|our) project\b",
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
@@ -401,15 +403,16 @@ NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+\S+){{0,{reach}}}\s*$") fo
 VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+){0,1}\s*$")
 NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,40}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
-    r"not fine|off[- ]limits|is not|are not|isn't|aren't|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table)\b"
+    r"not fine|off[- ]limits|is not|are not|isn't|aren't|doesn't count|does not count|isn't covered|not covered|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table|not on the table)\b"
     r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
+    r"|^\s*\?\s*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?(?:no|nope|not|never)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
     r"[^,;.\n]{0,30}?\b(?:work|job|business|company|role)\b"
     r"|^\s+(?:but|except|other than)\s+(?:for\s+)?(?:personal|private|non-work|side)\b"
 )
 # A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
 CORRECTION = re.compile(
-    r"\b(?:scratch that|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
+    r"\b(?:scratch that|i was wrong|i misread|i mean\b|my mistake|oops|sorry,|update from|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
     r"actually,? (?:scratch|no\b|wait)|supersedes|overrides|"
     r"but (?:the )?(?:contract|offer(?: letter)?|letter|agreement|policy)(?: i got| itself)? (?:says|states|reads))"
 )
@@ -447,6 +450,7 @@ ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|
 INDIRECT_QUESTION = re.compile(
     r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
     r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
+    r"|\b(?:unknown|unclear|not known|not clear) (?:whether|if)\b"
     r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"
     r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
 )
@@ -513,6 +517,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:good|valid) (?:through|until|till|for)\b",
             r"\bvalid (?:for )?\d+ (?:days|weeks|months|years)\b",
             r"\bthen (?:it'?s )?gone\b",
+            r"\b(?:balance|credits?|budget|rest|it) (?:evaporates?|vanish(?:es)?|disappears?)\b",
             r"\bor (?:it'?s|it is) gone\b",
             r"\blost if (?:unused|unspent|not used)\b",
             r"\bif not used,? (?:it'?s |it is )?(?:gone|lost|expires?|forfeited)\b",
@@ -557,7 +562,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         "yes",
         _re(
             *more("top_up:yes"),
-            r"\bunlimited\b(?! (?:personal|private|non-work|access to personal))",
+            r"\b(?<!not )(?<!n't )(?<!never )unlimited\b(?! (?:personal|private|non-work|access to personal))",
             r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
             r"\bnever capped\b",
             r"\buncapped\b",
@@ -625,6 +630,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:can|will|may|could|happily|gladly)\s+(?:\w+\s+)?(?:increase|raise|extend|top (?:it )?up)\b",
             r"\b(?:extra|more|additional) (?:is |are |gets? )?(?:granted|given|added|approved) (?:if|when|whenever)\b",
             r"\bgrows? (?:with|if|when|as)\b",
+            r"\bkeep (?:topping|adding|refilling)\b",
+            r"\badds? more (?:whenever|when|if|as)\b",
             r"\binfinite\b",
             r"\b(?:additional|extra) funds? on request\b",
             r"\bjust file a ticket\b",

@@ -89,7 +89,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         prep_or_text = _unslash(prep_or_text)
     prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
     low = prep.low
-    money = find_money(prep)
+    money = _corrected(prep, find_money(prep))
     prep.focus = _focus(prep, money)
     questions = _interrogative_spans(prep, money)
     components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
@@ -187,6 +187,24 @@ _REFERS_BACK = re.compile(
 _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPMENT)
 
 
+_SUM_CORRECTION = re.compile(
+    r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo)\b|\bnot one[- ]time\b"
+)
+
+
+def _corrected(prep: Prepared, money: list[MoneyMention]) -> list[MoneyMention]:
+    """ "$500 a month, sorry, $400 a month": a sum corrected later is replaced by the correction."""
+    marks = list(_SUM_CORRECTION.finditer(prep.low))
+    if not marks or len(money) < 2:
+        return money
+    mark = marks[-1].start()
+    before = [mention for mention in money if mention.end <= mark]
+    after = [mention for mention in money if mention.start >= mark]
+    if len(before) == 1 and len(after) == 1:  # one sum, restated: the later one stands
+        return after
+    return money
+
+
 def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
     """In a long text (a pasted offer letter), the sentences about money or an allowance and the
     sentence after each: the rest is boilerplate ("do not use confidential information for any
@@ -225,12 +243,16 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for start, end in prep.sentences:
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
+        has_money = any(start <= mention.start < end for mention in money)
+        if not has_money and _is_label(prep, start, end):
+            continue  # "Personal use? Not allowed.", "Leftovers? Paid out.": read across the "?"
+        if _REFUSED.match(prep.low, end + 1):
+            spans.append((start, end))  # "Can I use it at home? The answer: no.": _answered_no reverses it
+            continue
         if _AFFIRMED.match(prep.low, end + 1):
             continue  # "Can I use it for side projects? / Recruiter: yes, anything." makes it a fact
-        if not any(start <= mention.start < end for mention in money):
-            words = len(prep.low[start:end].split())
-            if words > 2 and (not _ANSWERED.match(prep.low, end + 1) or words > 3):
-                spans.append((start, end))  # "personal use? not allowed.", "Leftovers? Paid out.": labels
+        if not has_money:
+            spans.append((start, end))
             continue
         # "is the $2k/yr budget work only?", "will they top up ...?": what opens or closes the
         # question is what it asks
@@ -247,6 +269,11 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
         start = prep.clause_at(match.start())[0]
         end = prep.sentence_at(match.start())[1]
         reply = _REPLY.search(prep.low, match.end(), end)  # "I asked if ... and they said no"
+        if reply is not None and _SAID_YES.match(prep.low, reply.start()):
+            continue  # "I asked if I could use it for side projects and she said yes": a fact
+        next_sentence = prep.low[end + 1 : end + 60]
+        if reply is None and _ANSWER_YES.match(next_sentence):
+            continue
         spans.append((start, reply.start() if reply else end))
     return sorted(spans)
 
@@ -416,7 +443,7 @@ def _form(prep: Prepared, clause: Span | None, scope: Sequence[Span], questions:
         return _ordered(prep, lx.FORMS[:1], scope, ()) or _earliest(prep, lx.FORMS, scope)
     questions = ()  # what a question names ("is a Cursor seat pay?") is still the thing asked about
     sentence = [prep.sentence_at(clause[0])]
-    reimbursement = _ordered(prep, lx.FORMS[:1], sentence, questions)
+    reimbursement = _ordered(prep, lx.FORMS[:1], [clause], questions)
     return (
         reimbursement
         or _earliest(prep, lx.FORMS, [clause])
@@ -439,25 +466,52 @@ def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scop
 _NO_USE = {"work_only": "personal_allowed", "personal_allowed": "work_only", "some_personal": "work_only"}
 _NO_EXPIRY = {"rolls_over": "expires", "expires": "rolls_over"}
 _NO_TOP_UP = {"yes": "no", "no": "yes"}
+_SAID_YES = re.compile(
+    r"(?:said|says|replied|answered|wrote|confirmed)\s*:?\s*['\"]?(?:yes|yep|sure|of course|absolutely|definitely|"
+    r"(?:they|it|you) (?:do|does|did|can|could|will|would))\b"
+)
+_ANSWER_YES = re.compile(r"\W*(?:the answer was|answer)\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+)?(?:yes|sure)\b")
+_ANSWER_NO = re.compile(
+    r"\W*(?:the answer was|answer|they said|she said|he said)\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+|flat\s+)?no\b"
+)
+_REFUSED = re.compile(
+    r"\W*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?"
+    r"(?:no|nope|not|not allowed|not permitted|never|not really|a firm no)\b"
+    r"(?!\s+\w+\s+(?:cap|limit))(?!\s+(?:clear|sure|known|specified|mentioned|stated|said|decided))"
+)
 _SAID_NO = re.compile(r"(?:said|says|replied|answered|wrote)\s*:?\s*['\"]?(?:no|nope|not really)\b")
 
 
 def _answered_no(prep: Prepared) -> list[Span]:
-    """Questions someone reports asking ("I asked if X") that the answer reported right after refuses."""
+    """Questions someone reports asking ("I asked if X", "Q: X?") that the answer reported right
+    after refuses ("she said no", "A: Not allowed.", "The answer was a firm no.")."""
     spans: list[Span] = []
     for match in lx.INDIRECT_QUESTION.finditer(prep.low):
         end = prep.sentence_at(match.start())[1]
         reply = _REPLY.search(prep.low, match.end(), end)
-        if reply is None:
-            continue
-        if _SAID_NO.match(prep.low, reply.start()):
+        if reply is not None and _SAID_NO.match(prep.low, reply.start()):
             spans.append((match.end(), reply.start()))
+        elif reply is None and _ANSWER_NO.match(prep.low[end + 1 : end + 60]):
+            spans.append((match.end(), end))
+    for start, end in prep.sentences:
+        asks = prep.low[end : end + 1] == "?" or prep.low[start:end].rstrip().endswith("?")
+        if asks and not _is_label(prep, start, end) and _REFUSED.match(prep.low, end + 1):
+            spans.append((start, end))
     return spans
 
 
+def _is_label(prep: Prepared, start: int, end: int) -> bool:
+    """A short question used as a label ("Top-ups?", "Personal use?"), answered right after it."""
+    return len(prep.low[start:end].split()) <= 3
+
+
 def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
+    """The reading of a refused question, reversed. A phrase that already runs into the answer
+    ("Personal use? Not allowed.") was read with the answer, so it stands as it is."""
     if found is None or found.value not in opposite:
         return None
+    if "?" in found.phrase:
+        return found
     return Found.model_construct(value=opposite[found.value], phrase=found.phrase)
 
 
