@@ -518,7 +518,7 @@ def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
 def _stated_about_allowance(prep: Prepared) -> bool:
     """A sentence that names AI or an allowance noun and says how it may be used or topped up
     ("No ceiling on tokens for work stuff")."""
-    use_patterns = [pattern for _, pattern in lx.USE] + [pattern for _, pattern in lx.TOP_UP]
+    use_patterns = [pattern for _, pattern in lx.USE] + [pattern for _, pattern in lx.TOP_UP] + [lx.WORK_WEAK]
     for start, end in prep.sentences:
         if not lx.ALLOWANCE_CORE_NOUNS.search(prep.low, start, end):
             continue
