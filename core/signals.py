@@ -30,7 +30,8 @@ _TOTAL_AFTER = re.compile(
 _UNIT_GRANT = re.compile(r"\d[\d,.]*\s?k?\s?(?:options|shares|rsus?|units)\b")
 _PERMISSIVE = re.compile(
     r"(?:\w+n't|not|never|no|nobody|no one)\s+(?:\w+\s+)?"
-    r"(?:mind|minds|care|cares|object|objects|police|check|checks|restrict|limit|problem|objection|issue|one cares)\b"
+    r"(?:mind|minds|care|cares|object|objects|police|check|checks|restrict|limit|problem|objection|issue|one cares|"
+    r"info|information|details?|word|mention|idea)\b"
 )
 _EXCEPTION_AFTER = re.compile(r"\s+(?:but|except|other than|besides)\b")
 _EXCEPTED = re.compile(r"\b(?:anything|everything)\s+(?:but|except|other than|besides)\s+(?:for\s+)?$")
