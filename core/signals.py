@@ -269,6 +269,8 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for match in lx.INDIRECT_QUESTION.finditer(prep.low):  # "they didn't say whether it's work-only"
         start = prep.clause_at(match.start())[0]
         end = prep.sentence_at(match.start())[1]
+        if not re.search(r"\b(?:whether|if)\b", match.group()):
+            end = prep.clause_at(match.start())[1]  # "nothing said about personal use, doesn't roll over"
         reply = _REPLY.search(prep.low, match.end(), end)  # "I asked if ... and they said no"
         if reply is not None and _SAID_YES.match(prep.low, reply.start()):
             continue  # "I asked if I could use it for side projects and she said yes": a fact
