@@ -49,9 +49,6 @@ _AFFIRMED = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:yes|yep|yeah|sure|of course|absolutely|definitely|totally)\b(?!\s*(?:but|,\s*but))"
 )
 _ASKED_REACH = 18
-_ANSWERED = re.compile(
-    r"\s*(?:totally |fully |absolutely )?(?:yes|yep|yeah|no|nope|not|never|allowed|sure|fine|ok|okay)\b"
-)
 # "Can I use it for ...?", "Is it OK to ...?": the use is what is being asked.
 _PERMISSION_QUESTION = re.compile(
     r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"

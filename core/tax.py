@@ -8,9 +8,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from core.models import Verdict
-from core.signals import extract_signals
 
-__all__ = ["NOT_ADVICE", "TaxNote", "country_from_text", "tax_note"]
+__all__ = ["NOT_ADVICE", "TaxNote", "tax_note"]
 
 NOT_ADVICE = "General information, not tax advice: rules change and depend on the details; ask a tax adviser."
 
@@ -50,12 +49,6 @@ class TaxNote(BaseModel):
         if self.business_expense_sign:
             lines.append(f"  • {self.business_expense_sign}")
         return "\n".join(lines)
-
-
-def country_from_text(text: str) -> str | None:
-    """The country the text implies by its words (`UK`, `HMRC`, `Bangalore`, "US" in capitals) or
-    its currency; else None."""
-    return extract_signals(text).country
 
 
 def tax_note(verdict: Verdict, country: str | None) -> TaxNote | None:

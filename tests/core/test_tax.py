@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.classifier import classify
-from core.tax import NOT_ADVICE, country_from_text, tax_note
+from core.classifier import classify, extract_signals
+from core.tax import NOT_ADVICE, tax_note
 
 
 @pytest.mark.parametrize(
@@ -23,12 +23,12 @@ from core.tax import NOT_ADVICE, country_from_text, tax_note
     ],
 )
 def test_the_country_comes_from_words_or_currency(text: str, country: str | None) -> None:
-    assert country_from_text(text) == country
+    assert extract_signals(text).country == country
 
 
 def test_no_country_means_no_note() -> None:
     text = "they gave me Cursor Pro"
-    assert tax_note(classify(text), country_from_text(text)) is None
+    assert tax_note(classify(text), extract_signals(text).country) is None
     assert tax_note(classify(text), None) is None
     assert tax_note(classify(text), "") is None
 
@@ -39,7 +39,7 @@ def test_no_allowance_means_no_note() -> None:
 
 def test_us_work_only_tool_cites_the_working_condition_fringe_and_calls_it_a_business_expense() -> None:
     text = "$500/month API budget, work-only"
-    note = tax_note(classify(text), country_from_text(text))
+    note = tax_note(classify(text), extract_signals(text).country)
     assert note is not None
     assert note.country == "US" and note.label == NOT_ADVICE
     joined = " ".join(note.points)
@@ -63,7 +63,7 @@ def test_us_stipend_open_to_anything_is_taxed_as_pay_and_not_a_business_expense(
 
 def test_uk_cites_itepa_exemptions_and_benefits_in_kind() -> None:
     text = "£2k/yr AI credits, work only"
-    note = tax_note(classify(text), country_from_text(text))
+    note = tax_note(classify(text), extract_signals(text).country)
     assert note is not None and note.country == "GB"
     joined = " ".join(note.points)
     assert "ITEPA 2003 s316" in joined and "ITEPA 2003 s289A" in joined and "benefit in kind" in joined
@@ -78,7 +78,7 @@ def test_uk_aliases(alias: str) -> None:
 
 def test_elsewhere_gets_a_neutral_note() -> None:
     text = "18 LPA, AI credits for personal projects too"
-    note = tax_note(classify(text), country_from_text(text))
+    note = tax_note(classify(text), extract_signals(text).country)
     assert note is not None
     assert note.title == "Tax in India"
     assert "not covered in detail" in note.points[0]
