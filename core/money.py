@@ -329,7 +329,7 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
     """Every sum of money in the text, in order. A bare number counts only when it reads as money
     (a multiplier such as `k`, a currency, or a period right after it); counts of tokens do not."""
     low = prep.low
-    default_dollar = next((code for pattern, code in _DOLLAR_HINTS if pattern.search(low)), "USD")
+    default_dollar = next((code for pattern, code in _DOLLAR_HINTS if prep.first(pattern)), "USD")
     found: list[MoneyMention] = []
     candidates = list(_MONEY.finditer(low))
     for position, match in enumerate(candidates):

@@ -192,7 +192,7 @@ _SUM_CORRECTION = re.compile(
 
 def _corrected(prep: Prepared, money: list[MoneyMention]) -> list[MoneyMention]:
     """ "$500 a month, sorry, $400 a month": a sum corrected later is replaced by the correction."""
-    marks = list(_SUM_CORRECTION.finditer(prep.low))
+    marks = prep.everywhere(_SUM_CORRECTION)
     if not marks or len(money) < 2:
         return money
     mark = marks[-1].start()
@@ -211,7 +211,7 @@ def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
         return None
     sentences = prep.sentences
     hits = [mention.start for mention in money]
-    hits += [match.start() for pattern in _RELEVANT for match in pattern.finditer(prep.low)]  # one scan each
+    hits += [match.start() for pattern in _RELEVANT for match in prep.scan(pattern)]
     relevant: set[int] = set()
     for hit in hits:
         index = _sentence_index(sentences, hit)
@@ -263,7 +263,7 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             if start <= clause_start < end and _PERMISSION_QUESTION.match(prep.low, clause_start, clause_end):
                 spans.append((clause_start, end))
                 break
-    for match in lx.INDIRECT_QUESTION.finditer(prep.low):  # "they didn't say whether it's work-only"
+    for match in prep.everywhere(lx.INDIRECT_QUESTION):  # "they didn't say whether it's work-only"
         start = prep.clause_at(match.start())[0]
         end = prep.sentence_at(match.start())[1]
         if not re.search(r"\b(?:whether|if)\b", match.group()):
@@ -486,7 +486,7 @@ def _answered_no(prep: Prepared) -> list[Span]:
     """Questions someone reports asking ("I asked if X", "Q: X?") that the answer reported right
     after refuses ("she said no", "A: Not allowed.", "The answer was a firm no.")."""
     spans: list[Span] = []
-    for match in lx.INDIRECT_QUESTION.finditer(prep.low):
+    for match in prep.everywhere(lx.INDIRECT_QUESTION):
         end = prep.sentence_at(match.start())[1]
         reply = _REPLY.search(prep.low, match.end(), end)
         if reply is not None and _SAID_NO.match(prep.low, reply.start()):
@@ -548,7 +548,7 @@ def _tiers(
     correction ("scratch that, HR says work only"); in a long text, the sentences about the
     allowance (and the sentence after each, when it refers back); then everything in scope."""
     tiers: list[list[Span]] = []
-    corrections = list(lx.CORRECTION.finditer(prep.low))
+    corrections = prep.everywhere(lx.CORRECTION)
     if corrections:
         tiers.append(_intersect(scope, [(corrections[-1].end(), len(prep.low))]))
     if len(prep.low) > _SHORT_TEXT:
@@ -594,7 +594,7 @@ def _mentions_allowance(prep: Prepared) -> bool:
     within one sentence an AI word with an allowance noun, a count of tokens or an unlimited
     promise, or a product or piece of equipment the employer provides."""
     low = prep.low
-    if lx.PRODUCT_TIER.search(low) or lx.KIT.search(low):
+    if prep.first(lx.PRODUCT_TIER) or prep.first(lx.KIT):
         return True
     for start, end in prep.sentences:
         provided = lx.PROVISION.search(low, start, end) or lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
@@ -980,7 +980,7 @@ def _country(prep: Prepared, money: MoneyMention | None) -> str | None:
     """The country the text implies: named places and tax words, "US" in capitals (not the word
     "us"), else the currency of the allowance."""
     for pattern, country in _COUNTRIES:
-        if pattern.search(prep.low):
+        if prep.first(pattern):
             return country
     if _US_CAPITALS.search(prep.original):
         return "US"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from core.models import QUOTE_CLOSE, QUOTE_OPEN
+from core.prefilter import StartPlan, WordStarts, matches_at, start_plan
 
 # Characters folded before matching: dashes, unusual spaces, curly quotes, full-width digits.
 _FOLD = str.maketrans(
@@ -277,17 +278,54 @@ class Prepared:
     focus: list[tuple[int, int]] | None = None
     # keyed by id(pattern): hashing a compiled pattern hashes its whole source every time
     _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
+    _everywhere: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def find_all(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """Every match of `pattern` in the focus, scanned once per text and pattern."""
         found = self._found.get(id(pattern))
         if found is None:
-            if self.focus is None:
-                found = list(pattern.finditer(self.low))
-            else:
-                found = [match for start, end in self.focus for match in pattern.finditer(self.low, start, end)]
+            found = self.scan(pattern, self.focus)
             self._found[id(pattern)] = found
         return found
+
+    def scan(self, pattern: re.Pattern[str], spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
+        """Every match of `pattern` in `spans` (the whole text when None); not cached. In a long
+        text the pattern is tried only where a match can start (core/prefilter.py)."""
+        plan = _plan(pattern) if len(self.low) > _SCAN_WHOLE else None
+        if plan is None or (plan.cjk and self.has_cjk):
+            if spans is None:
+                return list(pattern.finditer(self.low))
+            return [match for start, end in spans for match in pattern.finditer(self.low, start, end)]
+        starts = self.word_starts.candidates(plan)
+        if not starts:
+            return []
+        return matches_at(pattern, self.low, starts, [(0, len(self.low))] if spans is None else spans)
+
+    def everywhere(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+        """Every match of `pattern` in the whole text, whatever the focus; scanned once."""
+        found = self._everywhere.get(id(pattern))
+        if found is None:
+            found = self._everywhere[id(pattern)] = self.scan(pattern)
+        return found
+
+    def first(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        """The leftmost match of `pattern` in the whole text, as `pattern.search` finds it."""
+        plan = _plan(pattern) if len(self.low) > _SCAN_WHOLE else None
+        if plan is None or (plan.cjk and self.has_cjk):
+            return pattern.search(self.low)
+        for position in self.word_starts.candidates(plan):
+            match = pattern.match(self.low, position)
+            if match is not None:
+                return match
+        return None
+
+    @cached_property
+    def word_starts(self) -> WordStarts:
+        return WordStarts(self.low)
+
+    @cached_property
+    def has_cjk(self) -> bool:
+        return _CJK_CHAR.search(self.low) is not None
 
     def source(self, start: int, end: int) -> str:
         """The person's own words behind low[start:end]."""
@@ -325,6 +363,21 @@ class Prepared:
 
     def sentence_at(self, index: int) -> tuple[int, int]:
         return _span_at(self.sentences, index, (0, len(self.low)))
+
+
+#: Up to this length a pattern is scanned whole: cheaper than listing where it can start.
+_SCAN_WHOLE = 600
+_CJK_CHAR = re.compile(r"[\u3000-\uffef]")
+# pattern id -> (pattern, its plan): the pattern is held so its id is never reused
+_PLANS: dict[int, tuple[re.Pattern[str], StartPlan | None]] = {}
+
+
+def _plan(pattern: re.Pattern[str]) -> StartPlan | None:
+    """The pattern's start plan, worked out on first use."""
+    entry = _PLANS.get(id(pattern))
+    if entry is None:
+        entry = _PLANS[id(pattern)] = (pattern, start_plan(pattern))
+    return entry[1]
 
 
 def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int]) -> tuple[int, int]:
