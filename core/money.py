@@ -97,11 +97,11 @@ _SUFFIX_CURRENCIES: dict[str, str] = {
 }
 # A bare `$` means another dollar when the text names one.
 _DOLLAR_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bcad\b|canadian"), "CAD"),
-    (re.compile(r"\baud\b|australian"), "AUD"),
-    (re.compile(r"\bnzd\b|new zealand"), "NZD"),
-    (re.compile(r"\bsgd\b|singapore"), "SGD"),
-    (re.compile(r"\bhkd\b|hong kong"), "HKD"),
+    (re.compile(r"\b(?:cad\b|canadian)"), "CAD"),
+    (re.compile(r"\b(?:aud\b|australian)"), "AUD"),
+    (re.compile(r"\b(?:nzd\b|new zealand)"), "NZD"),
+    (re.compile(r"\b(?:sgd\b|singapore)"), "SGD"),
+    (re.compile(r"\b(?:hkd\b|hong kong)"), "HKD"),
 )
 
 _MULTIPLIERS: dict[str, float] = {

@@ -24,6 +24,7 @@ from typing import Any
 _MAX_OPENINGS = 4000
 #: Japanese alternatives open with a CJK character, guarded by a lookahead on this range.
 _CJK_FIRST = (0x3000, 0xFFEF)
+_CJK_CHAR = re.compile(r"[\u3000-\uffef]")
 #: How many opening characters index a word start: three tell most vocabulary words apart.
 OPENING = 3
 _WORD_HEAD = re.compile(r"\w*")
@@ -191,10 +192,11 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("text", "_heads", "_shorter")
+    __slots__ = ("_has_cjk", "_heads", "_shorter", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._has_cjk = _CJK_CHAR.search(text) is not None
         heads: dict[str, list[int]] = {}
         for match in _WORD_HEAD_RUN.finditer(text):
             heads.setdefault(match.group(), []).append(match.start())
@@ -216,8 +218,11 @@ class WordStarts:
             self._shorter = shorter
         return self._shorter
 
-    def candidates(self, plan: StartPlan) -> list[int]:
-        """Sorted positions where a match of the plan's pattern can start."""
+    def candidates(self, plan: StartPlan) -> list[int] | None:
+        """Sorted positions where a match of the plan's pattern can start; None when the text
+        must be scanned in full (Japanese alternatives can start at any CJK character)."""
+        if plan.cjk and self._has_cjk:
+            return None
         heads = self._heads
         positions: list[int] = []
         for key in plan.at_word.intersection(heads):

@@ -291,12 +291,12 @@ class Prepared:
     def scan(self, pattern: re.Pattern[str], spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
         """Every match of `pattern` in `spans` (the whole text when None); not cached. In a long
         text the pattern is tried only where a match can start (core/prefilter.py)."""
-        plan = _plan(pattern) if len(self.low) > _SCAN_WHOLE else None
-        if plan is None or (plan.cjk and self.has_cjk):
+        plan = _plan(pattern)
+        starts = None if plan is None else self.word_starts.candidates(plan)
+        if starts is None:
             if spans is None:
                 return list(pattern.finditer(self.low))
             return [match for start, end in spans for match in pattern.finditer(self.low, start, end)]
-        starts = self.word_starts.candidates(plan)
         if not starts:
             return []
         return matches_at(pattern, self.low, starts, [(0, len(self.low))] if spans is None else spans)
@@ -310,10 +310,11 @@ class Prepared:
 
     def first(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """The leftmost match of `pattern` in the whole text, as `pattern.search` finds it."""
-        plan = _plan(pattern) if len(self.low) > _SCAN_WHOLE else None
-        if plan is None or (plan.cjk and self.has_cjk):
+        plan = _plan(pattern)
+        starts = None if plan is None else self.word_starts.candidates(plan)
+        if starts is None:
             return pattern.search(self.low)
-        for position in self.word_starts.candidates(plan):
+        for position in starts:
             match = pattern.match(self.low, position)
             if match is not None:
                 return match
@@ -322,10 +323,6 @@ class Prepared:
     @cached_property
     def word_starts(self) -> WordStarts:
         return WordStarts(self.low)
-
-    @cached_property
-    def has_cjk(self) -> bool:
-        return _CJK_CHAR.search(self.low) is not None
 
     def source(self, start: int, end: int) -> str:
         """The person's own words behind low[start:end]."""
@@ -365,19 +362,35 @@ class Prepared:
         return _span_at(self.sentences, index, (0, len(self.low)))
 
 
-#: Up to this length a pattern is scanned whole: cheaper than listing where it can start.
-_SCAN_WHOLE = 600
-_CJK_CHAR = re.compile(r"[\u3000-\uffef]")
-# pattern id -> (pattern, its plan): the pattern is held so its id is never reused
-_PLANS: dict[int, tuple[re.Pattern[str], StartPlan | None]] = {}
+#: A pattern's plan is worked out (about a millisecond for a large one) only once it has been
+#: scanned this often: a one-off check (the CLI) never pays for it, a long-running bot soon does.
+_PLAN_AFTER_SCANS = 3
+
+
+class _PlanSlot:
+    """A pattern (held, so its id is never reused), its scans so far, and its plan once made."""
+
+    __slots__ = ("pattern", "plan", "scans")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.scans = 0
+        self.plan: StartPlan | None = None
+
+
+_PLANS: dict[int, _PlanSlot] = {}  # by id(pattern): hashing a pattern hashes its whole source
 
 
 def _plan(pattern: re.Pattern[str]) -> StartPlan | None:
-    """The pattern's start plan, worked out on first use."""
-    entry = _PLANS.get(id(pattern))
-    if entry is None:
-        entry = _PLANS[id(pattern)] = (pattern, start_plan(pattern))
-    return entry[1]
+    """The pattern's start plan, or None while it is not worth making (or cannot be made)."""
+    slot = _PLANS.get(id(pattern))
+    if slot is None:
+        slot = _PLANS[id(pattern)] = _PlanSlot(pattern)
+    if slot.scans <= _PLAN_AFTER_SCANS:
+        slot.scans += 1
+        if slot.scans > _PLAN_AFTER_SCANS:
+            slot.plan = start_plan(pattern)
+    return slot.plan
 
 
 def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int]) -> tuple[int, int]:

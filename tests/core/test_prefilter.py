@@ -1,0 +1,184 @@
+"""The prefilter finds exactly what a full regex scan finds, for every vocabulary pattern.
+
+core/prefilter.py lists where a pattern's matches can start and tries the pattern only there.
+Any opening it forgot would silently lose a match, so each planned pattern is compared with
+`finditer` / `search` on every corpus text (as written, and repeated into a long text), on
+random spans, and on generated text.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import core.lexicon as lexicon
+import core.money as money
+import core.signals as signals
+from core.prefilter import StartPlan, WordStarts, matches_at, start_plan
+from core.text import Prepared, prepare
+
+HERE = Path(__file__).parent
+TEXTS = [
+    json.loads(line)["text"]
+    for path in [HERE / "corpus.jsonl", *sorted(HERE.glob("holdout*.jsonl"))]
+    for line in path.read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def _patterns() -> list[re.Pattern[str]]:
+    """Every compiled pattern the classifier's modules hold, alone or in tuples, lists and dicts."""
+    found: dict[int, re.Pattern[str]] = {}
+
+    def visit(value: object) -> None:
+        if isinstance(value, re.Pattern):
+            found[id(value)] = value
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+
+    for module in (lexicon, signals, money):
+        for value in vars(module).values():
+            visit(value)
+    return list(found.values())
+
+
+PATTERNS = _patterns()
+PLANNED = [(pattern, plan) for pattern in PATTERNS if (plan := start_plan(pattern)) is not None]
+
+
+def _expected(pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]) -> list[tuple[object, ...]]:
+    return [(m.span(), m.groups()) for start, end in spans for m in pattern.finditer(text, start, end)]
+
+
+Spans = list[tuple[int, int]]
+
+
+def _found(pattern: re.Pattern[str], plan: StartPlan, text: str, spans: Spans) -> list[tuple[object, ...]]:
+    starts = WordStarts(text).candidates(plan)
+    if starts is None:  # Japanese text for a pattern with Japanese alternatives: scanned in full
+        return _expected(pattern, text, spans)
+    return [(m.span(), m.groups()) for m in matches_at(pattern, text, starts, spans)]
+
+
+def test_most_vocabulary_patterns_get_a_plan() -> None:
+    assert len(PATTERNS) > 60
+    planned = {id(pattern) for pattern, _ in PLANNED}
+    for name in ("AI_WORDS", "ALLOWANCE_NOUNS", "PRODUCTS", "KIT", "TAX", "COMP_FRAMING", "INDIRECT_QUESTION"):
+        assert id(getattr(lexicon, name)) in planned, name
+
+
+@pytest.mark.parametrize("long", [False, True], ids=["as written", "repeated past 4,000 characters"])
+def test_same_matches_as_finditer_on_every_corpus_text(long: bool) -> None:
+    rng = random.Random(7)
+    texts = TEXTS[::3] if not long else TEXTS[::40]
+    for text in texts:
+        low = prepare(text * (1 + 4000 // max(1, len(text))) if long else text).low
+        cuts = sorted(rng.randrange(len(low) + 1) for _ in range(4))
+        for spans in ([(0, len(low))], [(cuts[0], cuts[1]), (cuts[2], cuts[3])]):
+            for pattern, plan in PLANNED:
+                assert _found(pattern, plan, low, spans) == _expected(pattern, low, spans), (pattern.pattern[:60], text)
+
+
+def test_prepared_scan_first_and_everywhere_agree_with_the_engine() -> None:
+    for text in TEXTS[::60]:
+        prep = prepare(text * (1 + 700 // max(1, len(text))))
+        for pattern in PATTERNS:
+            for _ in range(5):  # past the point where Prepared starts using the plan
+                assert [m.span() for m in prep.scan(pattern)] == [m.span() for m in pattern.finditer(prep.low)]
+            first, searched = prep.first(pattern), pattern.search(prep.low)
+            assert (first and first.span()) == (searched and searched.span()), pattern.pattern[:60]
+            assert [m.span() for m in prep.everywhere(pattern)] == [m.span() for m in pattern.finditer(prep.low)]
+
+
+_PIECES = st.sampled_from(
+    [
+        "ai",
+        "api",
+        "a.i.",
+        "tc",
+        "credits",
+        "work only",
+        "personal",
+        "n't",
+        "rolls over",
+        "top up",
+        "ki",
+        "トークン",
+        "予算",
+        "24/7",
+        "12 / 34",
+        "401k",
+        "٣٤",
+        "cad",
+        "canadian",
+        "$500/mo",
+        "verfällt",
+        "é",
+        "_",
+        "-",
+        "'",
+    ]
+)
+_TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT)
+def test_same_matches_on_generated_text(text: str) -> None:
+    low = prepare(text).low
+    for pattern, plan in PLANNED:
+        assert _found(pattern, plan, low, [(0, len(low))]) == _expected(pattern, low, [(0, len(low))])
+
+
+def test_openings_of_a_simple_pattern() -> None:
+    plan = start_plan(re.compile(r"\b(?:cad\b|canadian|ai\b|\d{2}k)"))
+    assert plan is not None
+    assert plan.at_word == {"cad", "can", "00k"}  # three characters; digits read as "0"
+    assert plan.short == {"ai"}  # "ai" then the word ends
+    assert plan.anywhere == frozenset()
+    assert not plan.cjk
+
+
+@pytest.mark.parametrize(
+    "source, flags",
+    [
+        (r"\b.foo", 0),  # any character first
+        (r"\b\w+n't", 0),  # any word
+        (r"foo", re.IGNORECASE),  # case-folding
+        (r"\b(?:x)?", 0),  # can match nothing
+        (r"\b\$5", 0),  # a boundary before a non-word character is not a word start
+        (r"a", 0),  # anywhere, one character: too common to look for
+        (r"\d\d", 0),  # anywhere, a digit class: str.find cannot look for it
+    ],
+)
+def test_patterns_that_cannot_be_bounded_get_no_plan(source: str, flags: int) -> None:
+    assert start_plan(re.compile(source, flags)) is None
+
+
+def test_word_starts_read_digits_as_zero_and_find_short_openings() -> None:
+    words = WordStarts("ai 401k aim ٣٤ x")
+    plan = StartPlan(at_word=frozenset({"000"}), short=frozenset({"ai", "x"}), anywhere=frozenset(), cjk=False)
+    assert words.candidates(plan) == [0, 3, 8, 15]
+    two_digits = StartPlan(at_word=frozenset(), short=frozenset({"00"}), anywhere=frozenset(), cjk=False)
+    assert words.candidates(two_digits) == [3, 12]  # "401k" and the Arabic-Indic "٣٤"
+    japanese = StartPlan(at_word=frozenset(), short=frozenset(), anywhere=frozenset(), cjk=True)
+    assert words.candidates(japanese) == []
+    assert WordStarts("予算 ai").candidates(japanese) is None  # scanned in full
+
+
+def test_a_one_off_check_does_not_pay_for_plans() -> None:
+    """Plans are made only for patterns scanned a few times (the CLI checks one text)."""
+    pattern = re.compile(r"\b(?:fresh|pattern)\b")
+    prep = Prepared(original="a fresh pattern", low="a fresh pattern", origin=tuple(range(15)))
+    assert [m.group() for m in prep.scan(pattern)] == ["fresh", "pattern"]
+    assert "word_starts" not in prep.__dict__
