@@ -10,8 +10,12 @@ import re
 
 from core.languages import EXTRA
 
-_CJK = re.compile(r"^[\u3000-\u9fff\uff00-\uffef]")
 _LOOKBEHINDS = re.compile(r"^((?:\(\?<!?[^)]*\))*)\\b")
+
+
+def _is_cjk(char: str) -> bool:
+    """A character of the CJK blocks (no regex: compiling such a wide class costs milliseconds)."""
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
 
 
 def more(key: str) -> tuple[str, ...]:
@@ -22,7 +26,8 @@ def more(key: str) -> tuple[str, ...]:
 def _re(*parts: str) -> re.Pattern[str]:
     """One pattern matching any of `parts`. Parts that start at a word boundary share a single
     leading `\\b`, so the engine tries the alternatives only where a word starts (about ten times
-    faster on long texts than trying every alternative at every character)."""
+    faster on long texts than trying every alternative at every character). Japanese parts, which
+    have no word boundaries, come next, then the rest, so the order of preference is kept."""
     at_word: list[str] = []
     cjk: list[str] = []
     anywhere: list[str] = []
@@ -30,16 +35,14 @@ def _re(*parts: str) -> re.Pattern[str]:
         lead = _LOOKBEHINDS.match(part)
         if lead:
             at_word.append(lead.group(1) + part[lead.end() :])
-        elif _CJK.match(part):
+        elif _is_cjk(part[:1]):
             cjk.append(part)
         else:
             anywhere.append(part)
     pieces = []
     if at_word:
         pieces.append(r"\b(?:" + "|".join(f"(?:{part})" for part in at_word) + ")")
-    if cjk:  # Japanese has no word boundaries: try these only where a CJK character starts
-        pieces.append(rf"(?={_CJK.pattern[1:]})(?:" + "|".join(f"(?:{part})" for part in cjk) + ")")
-    pieces += [f"(?:{part})" for part in anywhere]
+    pieces += [f"(?:{part})" for part in (*cjk, *anywhere)]
     return re.compile("|".join(pieces))
 
 

@@ -22,9 +22,6 @@ from typing import Any
 
 #: More possible openings than this and listing them costs more than the scan it saves.
 _MAX_OPENINGS = 4000
-#: Japanese alternatives open with a CJK character, guarded by a lookahead on this range.
-_CJK_FIRST = (0x3000, 0xFFEF)
-_CJK_CHAR = re.compile(r"[\u3000-\uffef]")
 #: How many opening characters index a word start: three tell most vocabulary words apart.
 OPENING = 3
 _WORD_HEAD = re.compile(r"\w*")
@@ -48,8 +45,6 @@ class StartPlan:
     short: frozenset[str]
     #: Openings (two characters or more) of alternatives that can start anywhere, not only at a word start.
     anywhere: frozenset[str]
-    #: Some alternatives open with a CJK character (anywhere, not only at word starts).
-    cjk: bool
 
 
 class _Unbounded(Exception):
@@ -66,7 +61,6 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
             return None  # an empty match: finditer's stepping rules differ, so scan in full
         at_word: set[str] = set()
         anywhere: set[str] = set()
-        cjk = False
         for alternative in _top_alternatives(list(tree.data)):
             items = _skip_lookbehinds(alternative)
             if items and items[0] == (sre.AT, sre.AT_BOUNDARY):
@@ -74,9 +68,7 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
                     if not opening or not _is_word(opening[0]):
                         return None  # a boundary before a non-word character is not a word start
                     at_word.add(_as_opening(_WORD_HEAD.match(opening).group()))  # type: ignore[union-attr]
-            elif _opens_with_cjk(items):
-                cjk = True
-            else:
+            else:  # Japanese, or a part without a leading boundary: found with str.find
                 openings = _openings(items, 2)
                 if any(len(opening) < 2 or _DIGITS.search(opening) or _NOT_WORD in opening for opening in openings):
                     return None  # found with str.find, so no short or digit-class openings
@@ -84,7 +76,7 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
     except (_Unbounded, RecursionError, re.error):
         return None
     full = frozenset(opening for opening in at_word if len(opening) == OPENING)
-    return StartPlan(full, frozenset(at_word - full), frozenset(anywhere), cjk)
+    return StartPlan(full, frozenset(at_word - full), frozenset(anywhere))
 
 
 def _top_alternatives(items: list[Any]) -> list[list[Any]]:
@@ -101,23 +93,6 @@ def _skip_lookbehinds(items: list[Any]) -> list[Any]:
     while index < len(items) and items[index][0] in (sre.ASSERT, sre.ASSERT_NOT) and items[index][1][0] < 0:
         index += 1
     return items[index:]
-
-
-def _opens_with_cjk(items: list[Any]) -> bool:
-    """A lookahead that admits only characters from the CJK blocks (see core/lexicon.py)."""
-    if not items or items[0][0] is not sre.ASSERT or items[0][1][0] != 1:
-        return False
-    inner = list(items[0][1][1].data)
-    if len(inner) != 1 or inner[0][0] is not sre.IN:
-        return False
-    low, high = _CJK_FIRST
-    for op, value in inner[0][1]:
-        if op is sre.RANGE and low <= value[0] and value[1] <= high:
-            continue
-        if op is sre.LITERAL and low <= value <= high:
-            continue
-        return False
-    return True
 
 
 def _is_word(char: str) -> bool:
@@ -192,11 +167,10 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_has_cjk", "_heads", "_shorter", "text")
+    __slots__ = ("_heads", "_shorter", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._has_cjk = _CJK_CHAR.search(text) is not None
         heads: dict[str, list[int]] = {}
         for match in _WORD_HEAD_RUN.finditer(text):
             heads.setdefault(match.group(), []).append(match.start())
@@ -218,11 +192,8 @@ class WordStarts:
             self._shorter = shorter
         return self._shorter
 
-    def candidates(self, plan: StartPlan) -> list[int] | None:
-        """Sorted positions where a match of the plan's pattern can start; None when the text
-        must be scanned in full (Japanese alternatives can start at any CJK character)."""
-        if plan.cjk and self._has_cjk:
-            return None
+    def candidates(self, plan: StartPlan) -> list[int]:
+        """Sorted positions where a match of the plan's pattern can start."""
         heads = self._heads
         positions: list[int] = []
         for key in plan.at_word.intersection(heads):

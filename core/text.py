@@ -289,14 +289,14 @@ class Prepared:
         return found
 
     def scan(self, pattern: re.Pattern[str], spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
-        """Every match of `pattern` in `spans` (the whole text when None); not cached. In a long
-        text the pattern is tried only where a match can start (core/prefilter.py)."""
+        """Every match of `pattern` in `spans` (the whole text when None); not cached. Once the
+        pattern has a plan, it is tried only where a match can start (core/prefilter.py)."""
         plan = _plan(pattern)
-        starts = None if plan is None else self.word_starts.candidates(plan)
-        if starts is None:
+        if plan is None:
             if spans is None:
                 return list(pattern.finditer(self.low))
             return [match for start, end in spans for match in pattern.finditer(self.low, start, end)]
+        starts = self.word_starts.candidates(plan)
         if not starts:
             return []
         return matches_at(pattern, self.low, starts, [(0, len(self.low))] if spans is None else spans)
@@ -311,10 +311,9 @@ class Prepared:
     def first(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """The leftmost match of `pattern` in the whole text, as `pattern.search` finds it."""
         plan = _plan(pattern)
-        starts = None if plan is None else self.word_starts.candidates(plan)
-        if starts is None:
+        if plan is None:
             return pattern.search(self.low)
-        for position in starts:
+        for position in self.word_starts.candidates(plan):
             match = pattern.match(self.low, position)
             if match is not None:
                 return match
