@@ -238,7 +238,11 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # --- Use ----------------------------------------------------------------------------------
 
+# Searched in a slice of the text that may begin mid-word ("an't use it for"): any "-n't" counts.
 _NEG = r"(?:\bno|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
+# Every English "-n't" spelled out, for patterns scanned over whole words: the prefilter
+# (core/prefilter.py) can then tell where a match starts, which it cannot for \w+n't.
+_NOT = r"(?:ca|do|does|did|is|are|was|were|wo|would|could|should|has|have|had|must|need|might|may|sha|ai|dare|ought)n't"
 USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "some_personal",
@@ -297,7 +301,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:use|usage)\s*\?\s*(?:no|nope|not allowed|not permitted|never)\b",
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
             r"\bfor (?:the|our) (?:product|products|platform|codebase) (?:we'?re|we are|you'?re) building\b",
-            r"\b(?:no|none|not|never|\w+n't|cannot|without|nor)\s(?:\w+\s){0,6}(?:for\s)?(?:personal|private|non-work|side)\b",
+            rf"\b(?:no|none|not|never|{_NOT}|cannot|without|nor)\s(?:\w+\s){{0,6}}(?:for\s)?(?:personal|private|non-work|side)\b",
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
