@@ -104,6 +104,9 @@ _DOLLAR_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:hkd\b|hong kong)"), "HKD"),
 )
 
+# Any of them: most texts name no other dollar, and one scan says so.
+_ANY_DOLLAR_HINT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _DOLLAR_HINTS))
+
 _MULTIPLIERS: dict[str, float] = {
     "k": 1e3,
     "thousand": 1e3,
@@ -329,7 +332,9 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
     """Every sum of money in the text, in order. A bare number counts only when it reads as money
     (a multiplier such as `k`, a currency, or a period right after it); counts of tokens do not."""
     low = prep.low
-    default_dollar = next((code for pattern, code in _DOLLAR_HINTS if prep.first(pattern)), "USD")
+    default_dollar = "USD"
+    if prep.first(_ANY_DOLLAR_HINT):  # the first hint in list order, wherever it is in the text
+        default_dollar = next((code for pattern, code in _DOLLAR_HINTS if prep.first(pattern)), "USD")
     found: list[MoneyMention] = []
     candidates = list(_MONEY.finditer(low))
     for position, match in enumerate(candidates):

@@ -76,6 +76,8 @@ _COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:canada|toronto|vancouver|cra)\b"), "CA"),
     (re.compile(r"\b(?:germany|deutschland|berlin|munich)\b"), "DE"),
 )
+# Any of them: most texts name no country, and one scan says so.
+_ANY_COUNTRY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _COUNTRIES))
 _US_CAPITALS = re.compile(r"\bU\.?S\.?(?![\w$])")
 #: The country a currency implies, for tax notes when the text names no country.
 COUNTRY_OF_CURRENCY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
@@ -979,9 +981,10 @@ def _as_money(mention: MoneyMention | None) -> Money | None:
 def _country(prep: Prepared, money: MoneyMention | None) -> str | None:
     """The country the text implies: named places and tax words, "US" in capitals (not the word
     "us"), else the currency of the allowance."""
-    for pattern, country in _COUNTRIES:
-        if prep.first(pattern):
-            return country
+    if prep.first(_ANY_COUNTRY):
+        for pattern, country in _COUNTRIES:  # the first in this order, wherever it is in the text
+            if prep.first(pattern):
+                return country
     if _US_CAPITALS.search(prep.original):
         return "US"
     if money is not None and money.currency:
