@@ -106,6 +106,7 @@ async def _slack_api_standin() -> tuple[web.AppRunner, str]:
 async def _run_server(kind: str, database_url: str, conn: Connection) -> None:
     from slack_bolt.async_app import AsyncAck, AsyncApp
 
+    from bot.bootstrap import freeze_startup_objects
     from bot.slack_runtime import build_bolt_app, build_web_app, build_web_client
     from bot.storage import SqlStorage
     from core.service import ConversationService
@@ -130,6 +131,7 @@ async def _run_server(kind: str, database_url: str, conn: Connection) -> None:
             closers.append(storage.close)
         service = ConversationService(storage)
         bolt = build_bolt_app(service, client=client, signing_secret=SIGNING_SECRET).app
+    freeze_startup_objects()  # as `python -m bot` does once its imports are done (bare Bolt too)
     runner, port = await _serve(build_web_app(bolt))
     conn.send((port, f"{api_base}/response"))
     await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # until told to stop

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import getpass
 import json
 import logging
@@ -251,6 +252,17 @@ def _role_problem(role: str, settings: Settings) -> str | None:
     return None
 
 
+def freeze_startup_objects() -> None:
+    """Collect, then freeze what is left (modules, classes, compiled patterns, the apps) out of the
+    cyclic garbage collector's sight, once the server's imports are done.
+
+    Every full collection otherwise walks those ~100,000 long-lived objects again: a pause of
+    100 ms and more with requests in flight, most of the tail latency under load. Frozen objects
+    are still freed by reference counting; only cycles among them wait for the process to end."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _serve(settings: Settings, role: str = "all") -> int:
     storage = await open_storage(settings)
     service = build_service(settings, storage)
@@ -267,6 +279,7 @@ async def _serve(settings: Settings, role: str = "all") -> int:
         from bot.discord_runtime import run_discord
 
         platforms.append(run_discord(settings, service, storage))
+    freeze_startup_objects()
     housekeeping = asyncio.create_task(purge_daily(service, settings), name="retention-purge")
     main = asyncio.ensure_future(asyncio.gather(*platforms))
 

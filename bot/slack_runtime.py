@@ -13,13 +13,16 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -87,24 +90,30 @@ def build_bolt_app(
         request_verification_enabled=bool(signing_secret),
         process_before_response=False,
     )
-    app.use(_bind_request_context)
+    app.use(_BindRequestContext())
     return SlackBot(app=app, listeners=register_handlers(app, service))
 
 
-async def _bind_request_context(
-    body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
-) -> None:
+class _BindRequestContext(AsyncMiddleware):
     """Bolt middleware: bind the request id (the HTTP layer's, or a new one in Socket Mode) and
     Slack's event id, if any. Bolt runs the listeners after the middleware chain, in this task
     (Socket Mode: one task per envelope), so the binding is left in place for them and for the
-    tasks they start; HTTP mode resets it when the request ends."""
-    event_id = body.get("event_id") if isinstance(body, dict) else None
-    bind_request(
-        platform="slack",
-        request_id=context.get(REQUEST_ID_CONTEXT_KEY) or new_request_id(),
-        event_id=str(event_id) if event_id else None,
-    )
-    await next()
+    tasks they start; HTTP mode resets it when the request ends.
+
+    A middleware object rather than a function: Bolt calls it directly, where a function would
+    cost a build of every listener argument (say, respond, client...) on every request."""
+
+    async def async_process(
+        self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse | None:
+        body = req.body
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        bind_request(
+            platform="slack",
+            request_id=req.context.get(REQUEST_ID_CONTEXT_KEY) or new_request_id(),
+            event_id=str(event_id) if event_id else None,
+        )
+        return await next()
 
 
 def build_web_app(bolt_app: AsyncApp, ready: ReadinessProbe | None = None) -> web.Application:

@@ -3,6 +3,10 @@
 `SqlStorage` implements `core.service.Storage`. The schema lives in `bot/migrations` (Alembic) and
 is applied by `migrate()`; the table definitions below are what the queries use and must match
 the migrations (a test checks that).
+
+The writes every check makes (`count_hit`, `create_case`, and `claim_event` for events) are
+group-committed: concurrent ones share one transaction, and each caller still waits for its own
+write's commit and gets its own result or error (`_GroupCommit`, docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -33,6 +38,11 @@ log = logging.getLogger(__name__)
 CaseChange = Callable[[Case], tuple[Case, Sequence[Answer]]]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+#: The most writes one group commit flushes in one transaction (the rest wait for the next flush).
+MAX_GROUP_WRITES = 256
+#: How long this process trusts a workspace's settings it read (its own writes refresh them at once).
+SETTINGS_TTL_SECONDS = 5.0
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -146,6 +156,10 @@ class SqlStorage:
         self.schema = schema  # PostgreSQL search path (tests isolate themselves with it)
         self._migrated = False
         self._migrate_lock = asyncio.Lock()
+        self._writes = _GroupCommit(self._write_group, self._fails_every_write)
+        self.settings_ttl = SETTINGS_TTL_SECONDS
+        self._settings_cache: dict[tuple[str, str], tuple[float, WorkspaceSettings | None]] = {}
+        self._settings_generation = 0
         # hide_parameters: offer text must never reach logs or error messages via bound values
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.dialect == "sqlite":
@@ -169,6 +183,8 @@ class SqlStorage:
             event.listen(self.engine.sync_engine.pool, "checkout", _discard_closed)
 
     async def close(self) -> None:
+        """Commit the writes still queued (their callers are waiting), then close the connections."""
+        await self._writes.drain()
         await self.engine.dispose()
 
     # --- schema -------------------------------------------------------------------------
@@ -209,13 +225,9 @@ class SqlStorage:
     # --- cases --------------------------------------------------------------------------
 
     async def create_case(self, case: Case) -> None:
+        """Insert the case; returns once it is committed (group commit: see `_GroupCommit`)."""
         await self._ready()
-        async with self.engine.begin() as conn:
-            # a constant statement with parameters: compiled once and cached (`.values(**row)` would
-            # build and coerce a new statement on every check)
-            await conn.execute(cases.insert(), _case_row(case))
-            if case.answers:
-                await conn.execute(answers.insert(), [_answer_row(case.id, a) for a in case.answers])
+        await self._writes.submit(_Write("case", (_case_row(case), [_answer_row(case.id, a) for a in case.answers])))
 
     async def get_case(self, case_id: str) -> Case | None:
         await self._ready()
@@ -331,6 +343,12 @@ class SqlStorage:
     # --- erasure and retention ----------------------------------------------------------
 
     async def forget_user(self, platform: str, user: str) -> ForgetResult:
+        try:
+            return await self._forget_user(platform, user)
+        finally:
+            self._forget_settings()  # the user's settings rows may have gone
+
+    async def _forget_user(self, platform: str, user: str) -> ForgetResult:
         await self._ready()
         async with self.engine.begin() as conn:
             own_ids = sa.select(cases.c.id).where(cases.c.platform == platform, cases.c.user_id == user)
@@ -460,34 +478,51 @@ class SqlStorage:
     # --- events, rate limits, settings, meta --------------------------------------------
 
     async def claim_event(self, event_id: str, now: datetime) -> bool:
+        """True if this call stored the event id first; returns once that is committed."""
         await self._ready()
-        async with self.engine.begin() as conn:
-            result = await conn.execute(self._statements.claim_event, {"event_id": event_id, "seen_at": now})
-            return int(result.rowcount) == 1
+        claimed: bool = await self._writes.submit(_Write("event", (event_id, _utc(now))))
+        return claimed
 
     async def count_hit(self, scope: str, user: str, window_start: datetime) -> int:
+        """One more hit in a user's window; the count after it, once committed (shared across processes)."""
         await self._ready()
-        values = {"scope": scope, "user_id": user, "window_start": window_start}
-        async with self.engine.begin() as conn:
-            return int((await conn.execute(self._statements.count_hit, values)).scalar_one())
+        count: int = await self._writes.submit(_Write("hit", (scope, user, _utc(window_start))))
+        return count
 
     async def get_settings(self, platform: str, workspace: str) -> WorkspaceSettings | None:
+        """A workspace's settings; read at most every `settings_ttl` seconds per workspace (they
+        change rarely: this process's own `put_settings` and `forget_user` refresh them at once,
+        another process's change shows here within `settings_ttl`)."""
+        key = (platform, workspace)
+        cached = self._settings_cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < self.settings_ttl:
+            return cached[1]
         await self._ready()
+        generation = self._settings_generation
         query = workspace_settings.select().where(
             workspace_settings.c.platform == platform, workspace_settings.c.workspace == workspace
         )
+        read_at = time.monotonic()
         async with self.engine.connect() as conn:
             row = (await conn.execute(query)).first()
-        if row is None:
-            return None
-        return WorkspaceSettings(
-            platform=row.platform,
-            workspace=row.workspace,
-            default_visibility=row.default_visibility,
-            default_currency=row.default_currency,
-            updated_by=row.updated_by,
-            updated_at=row.updated_at,
-        )
+        settings = None
+        if row is not None:
+            settings = WorkspaceSettings(
+                platform=row.platform,
+                workspace=row.workspace,
+                default_visibility=row.default_visibility,
+                default_currency=row.default_currency,
+                updated_by=row.updated_by,
+                updated_at=row.updated_at,
+            )
+        if generation == self._settings_generation:  # no write of ours raced with this read
+            self._settings_cache[key] = (read_at, settings)
+        return settings
+
+    def _forget_settings(self) -> None:
+        """Drop every cached settings read (after a write of ours that may have changed them)."""
+        self._settings_cache.clear()
+        self._settings_generation += 1
 
     async def put_settings(self, settings: WorkspaceSettings) -> None:
         await self._ready()
@@ -497,8 +532,11 @@ class SqlStorage:
             index_elements=["platform", "workspace"],
             set_={k: v for k, v in values.items() if k not in ("platform", "workspace")},
         )
-        async with self.engine.begin() as conn:
-            await conn.execute(upsert)
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(upsert)
+        finally:
+            self._forget_settings()
 
     async def get_meta(self, key: str) -> str | None:
         await self._ready()
@@ -525,6 +563,70 @@ class SqlStorage:
             return False
         return True
 
+    async def _write_group(self, batch: Sequence[_Write]) -> list[Any]:
+        """Every write of `batch` in one transaction; each write's result, in order.
+
+        Rows are written in a fixed order (event ids, then rate-limit keys, sorted; then cases) so
+        that two processes' transactions never wait on each other in a cycle. Hits on one key are
+        added together: the key's new total comes back and each hit gets its own count.
+        """
+        events: dict[str, datetime] = {}
+        hits: dict[tuple[str, str, datetime], int] = {}
+        case_rows: list[dict[str, Any]] = []
+        answer_rows: list[dict[str, Any]] = []
+        for write in batch:
+            if write.kind == "event":
+                event_id, seen_at = write.payload
+                events.setdefault(event_id, seen_at)
+            elif write.kind == "hit":
+                hits[write.payload] = hits.get(write.payload, 0) + 1
+            else:
+                case_row, rows = write.payload
+                case_rows.append(case_row)
+                answer_rows.extend(rows)
+        claimed: set[str] = set()
+        totals: dict[tuple[str, str, datetime], int] = {}
+        statements = self._statements
+        async with self.engine.begin() as conn:
+            if events:
+                params = [{"event_id": e, "seen_at": events[e]} for e in sorted(events)]
+                claimed = set((await conn.execute(statements.claim_events, params)).scalars().all())
+            if hits:
+                keys = sorted(hits)
+                params = [{"scope": k[0], "user_id": k[1], "window_start": k[2], "hits": hits[k]} for k in keys]
+                for row in (await conn.execute(statements.add_hits, params)).all():
+                    totals[(row.scope, row.user_id, _utc(row.window_start))] = int(row.hits)
+                if len(totals) != len(keys) or any(k not in totals for k in keys):
+                    raise RuntimeError("a rate-limit count did not come back")  # rolls back the group
+            if case_rows:
+                await conn.execute(cases.insert(), case_rows)
+            if answer_rows:
+                await conn.execute(answers.insert(), answer_rows)
+        results: list[Any] = []
+        for write in batch:
+            if write.kind == "event":
+                results.append(write.payload[0] in claimed)
+                claimed.discard(write.payload[0])  # a second claim of one id in the group is a retry
+            elif write.kind == "hit":
+                # the group's hits on a key are numbered up to the key's new total, in arrival order
+                hits[write.payload] -= 1
+                results.append(totals[write.payload] - hits[write.payload])
+            else:
+                results.append(None)
+        return results
+
+    def _fails_every_write(self, error: Exception) -> bool:
+        """Whether a failed group's error concerns the database rather than one of its writes (then
+        retrying the writes one by one would only fail them again, slowly): the connection or the
+        pool, or on SQLite an OperationalError (the file is locked, read-only, missing, or failing)."""
+        if isinstance(error, OSError | TimeoutError | sa.exc.TimeoutError | sa.exc.DisconnectionError):
+            return True
+        if isinstance(error, sa.exc.DBAPIError):
+            if error.connection_invalidated or isinstance(error, sa.exc.InterfaceError):
+                return True
+            return self.dialect == "sqlite" and isinstance(error, sa.exc.OperationalError)
+        return False
+
     def _insert(self, table: sa.Table) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
@@ -535,28 +637,140 @@ class SqlStorage:
         def param(column: sa.Column[Any]) -> Any:
             return sa.bindparam(column.name, type_=column.type)
 
+        # executed with a list of parameter sets: SQLAlchemy's "insertmanyvalues" sends them as one
+        # multi-row INSERT ... RETURNING (on both databases)
         claim = self._insert(processed_events).values(
             event_id=param(processed_events.c.event_id), seen_at=param(processed_events.c.seen_at)
         )
-        count = self._insert(rate_limits).values(
+        insert_hits = self._insert(rate_limits).values(
             scope=param(rate_limits.c.scope),
             user_id=param(rate_limits.c.user_id),
             window_start=param(rate_limits.c.window_start),
-            hits=1,
+            hits=param(rate_limits.c.hits),
         )
         return _HotStatements(
-            claim_event=claim.on_conflict_do_nothing(index_elements=["event_id"]),
-            count_hit=count.on_conflict_do_update(
+            claim_events=claim.on_conflict_do_nothing(index_elements=["event_id"]).returning(
+                processed_events.c.event_id
+            ),
+            add_hits=insert_hits.on_conflict_do_update(
                 index_elements=["scope", "user_id", "window_start"],
-                set_={"hits": rate_limits.c.hits + 1},
-            ).returning(rate_limits.c.hits),
+                set_={"hits": rate_limits.c.hits + insert_hits.excluded.hits},
+            ).returning(rate_limits.c.scope, rate_limits.c.user_id, rate_limits.c.window_start, rate_limits.c.hits),
         )
 
 
 @dataclass(frozen=True)
 class _HotStatements:
-    claim_event: Any
-    count_hit: Any
+    claim_events: Any
+    add_hits: Any
+
+
+WriteKind = Literal["case", "hit", "event"]
+
+
+@dataclass(eq=False)
+class _Write:
+    """One queued write: a case (its row and answer rows), a rate-limit hit (its key) or an event id
+    claim (id, time); `future` gets its result once the transaction holding it has committed."""
+
+    kind: WriteKind
+    payload: Any
+    future: asyncio.Future[Any] | None = field(default=None, repr=False)
+
+
+class _GroupCommit:
+    """Group commit: the writes of concurrent checks share one transaction, so one commit (and, on
+    SQLite, one turn of the single writer lock) serves them all.
+
+    One writer task per storage drains a queue: it flushes every write queued so far in one
+    transaction, and meanwhile new writes queue for the next flush. There is no timer: a write on
+    an idle storage is flushed on the next turn of the event loop, so latency at low load is that of
+    a plain transaction, and batches grow only when the database is the bottleneck.
+
+    Each caller waits for its own write's commit and gets its own result. When a group's
+    transaction fails, nothing of it was stored: if the cause concerns the database as a whole (a
+    lost connection, a locked, read-only or missing SQLite file), every caller gets that error;
+    otherwise each write is retried in a transaction of its own, so only the write at fault fails.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[Sequence[_Write]], Awaitable[list[Any]]],
+        fails_every_write: Callable[[Exception], bool],
+    ) -> None:
+        self._write = write  # the writes of a group in one transaction; their results
+        self._fails_every_write = fails_every_write
+        self._queue: list[_Write] = []
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def submit(self, write: _Write) -> Any:
+        """Queue `write` and wait until it is committed; its result (or its error)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # first use, or a new event loop (e.g. a second asyncio.run)
+            self._loop, self._queue, self._task = loop, [], None
+        write.future = loop.create_future()
+        self._queue.append(write)
+        if self._task is None:
+            self._task = loop.create_task(self._run(), name="perkcheck-group-commit")
+        return await write.future
+
+    async def drain(self) -> None:
+        """Wait until every queued write has been flushed."""
+        while self._task is not None and self._loop is asyncio.get_running_loop():
+            await asyncio.wait({self._task})  # (not shield: a cancelled writer must not raise here)
+
+    async def _run(self) -> None:
+        try:
+            while self._queue:
+                batch = self._queue[:MAX_GROUP_WRITES]
+                del self._queue[:MAX_GROUP_WRITES]
+                # a caller cancelled before its write was flushed does not want it any more
+                batch = [w for w in batch if w.future is not None and not w.future.done()]
+                if batch:
+                    await self._flush(batch)
+        except BaseException as error:  # cancelled (the loop is closing): nobody waits forever
+            for write in self._queue:
+                _fail(write, error)
+            self._queue = []
+            raise
+        finally:
+            if self._task is asyncio.current_task():
+                self._task = None
+
+    async def _flush(self, batch: list[_Write]) -> None:
+        try:
+            results = await self._write(batch)
+        except asyncio.CancelledError as error:
+            for write in batch:
+                _fail(write, error)
+            raise
+        except Exception as error:
+            if len(batch) == 1 or self._fails_every_write(error):
+                for write in batch:
+                    _fail(write, error)
+                return
+            log.info("a group of %d writes failed (%s); retrying them one by one", len(batch), type(error).__name__)
+            for write in batch:
+                await self._flush([write])
+            return
+        for write, result in zip(batch, results, strict=True):
+            if write.future is not None and not write.future.done():
+                write.future.set_result(result)
+
+
+def _fail(write: _Write, error: BaseException) -> None:
+    if write.future is None or write.future.done():
+        return
+    if isinstance(error, asyncio.CancelledError):
+        write.future.cancel()
+    else:
+        write.future.set_exception(error)
+
+
+def _utc(value: datetime) -> datetime:
+    """`value` as an aware UTC datetime (naive ones are taken as UTC, as the database columns do)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _discard_closed(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:

@@ -15,7 +15,7 @@ alternative that does not open at a word boundary) get no plan and are scanned i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -45,6 +45,11 @@ class StartPlan:
     short: frozenset[str]
     #: Openings (two characters or more) of alternatives that can start anywhere, not only at a word start.
     anywhere: frozenset[str]
+    #: The `anywhere` openings an ASCII text can hold.
+    anywhere_ascii: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "anywhere_ascii", frozenset(key for key in self.anywhere if key.isascii()))
 
 
 class _Unbounded(Exception):
@@ -167,10 +172,11 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_heads", "_shorter", "text")
+    __slots__ = ("_ascii", "_heads", "_shorter", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._ascii = text.isascii()  # then openings in other scripts (Japanese) need no search
         heads: dict[str, list[int]] = {}
         for match in _WORD_HEAD_RUN.finditer(text):
             heads.setdefault(match.group(), []).append(match.start())
@@ -202,7 +208,7 @@ class WordStarts:
             shorter = self._by_shorter_opening()
             for key in plan.short.intersection(shorter):
                 positions += shorter[key]
-        for key in plan.anywhere:
+        for key in plan.anywhere_ascii if self._ascii else plan.anywhere:
             at = self.text.find(key)
             while at != -1:
                 positions.append(at)

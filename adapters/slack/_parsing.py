@@ -58,6 +58,12 @@ def parse_command_text(text: str | None) -> tuple[CommandWord, str]:
     return "check", stripped
 
 
+def mention_command(text: str) -> CommandWord | None:
+    """The command word a mention is made of alone ("@perkcheck stats", "@perkcheck history?"),
+    or None: an empty mention or any other text is about the thread's offer."""
+    return _COMMAND_WORDS.get(text.strip().lower().strip("!./?"))
+
+
 def answer_action_id(question_id: str, value: str) -> str:
     return f"{ANSWER_ACTION_PREFIX}{question_id}.{value}"
 

@@ -30,6 +30,7 @@ from adapters.slack._parsing import (
     event_conversation,
     interaction_conversation,
     is_user_dm,
+    mention_command,
     mention_thread_ts,
     parse_command_text,
     parse_feedback,
@@ -129,13 +130,22 @@ class SlackHandlers:
             work = self._service.compare(conv, text)
         else:
             work = self._service.check(conv, text)
-        task = asyncio.ensure_future(_guarded(work))
-        done, _pending = await asyncio.wait({task}, timeout=self._ack_budget_seconds)
-        if done:
-            await _ack_message(ack, _render_private(task.result()))
+        # The work runs right here; a timer acks "Checking…" (in a task of its own) if the budget
+        # runs out first. Cheaper than running the work as a task and waiting on it with a timeout.
+        early_ack: list[asyncio.Future[Any]] = []
+
+        def over_budget() -> None:
+            early_ack.append(asyncio.ensure_future(ack(text="Checking…", response_type="ephemeral")))
+
+        timer = asyncio.get_running_loop().call_later(self._ack_budget_seconds, over_budget)
+        try:
+            reply = await _guarded(work)
+        finally:
+            timer.cancel()
+        if not early_ack:
+            await _ack_message(ack, _render_private(reply))
             return
-        await ack(text="Checking…", response_type="ephemeral")
-        reply = await task
+        await early_ack[0]
         await _respond_message(respond, _render_private(reply), response_type="ephemeral")
 
     # --- buttons ----------------------------------------------------------------------------
@@ -245,6 +255,11 @@ class SlackHandlers:
         thread_ts = mention_thread_ts(event)
         conv = event_conversation(event, body.get("team_id"), thread=thread_ts)
         bot_user_id, bot_id = context.bot_user_id, context.bot_id
+        command = mention_command(strip_mentions_of(unescape(str(event.get("text") or "")), bot_user_id))
+        if command is not None:  # "@perkcheck history" in a channel: only the person sees the answer
+            reply = await _guarded(self._service.message(conv, command, event_id=event_id))
+            await _post_private(client, reply, channel=conv.channel, user=conv.user, thread_ts=thread_ts)
+            return
         messages = [event]
         if event.get("thread_ts"):
             try:
@@ -305,6 +320,25 @@ async def _post(client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts
         # the client already retried (429 after Retry-After, 5xx, dropped connections): give up on this one
         logger.error(
             "Could not post a reply: chat.postMessage failed with HTTP %s (%s) after retries",
+            error.response.status_code,
+            error.response.get("error"),
+        )
+
+
+async def _post_private(
+    client: AsyncWebClient, reply: Reply, *, channel: str, user: str, thread_ts: str | None
+) -> None:
+    """Show a reply to one person only (chat.postEphemeral), in the thread when there is one."""
+    if reply.kind == "duplicate":
+        return
+    message = _render_private(reply)
+    try:
+        await client.chat_postEphemeral(
+            channel=channel, user=user, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts()
+        )
+    except SlackApiError as error:
+        logger.error(
+            "Could not show a private reply: chat.postEphemeral failed with HTTP %s (%s) after retries",
             error.response.status_code,
             error.response.get("error"),
         )

@@ -1,9 +1,16 @@
-"""Block Kit for a `core.service.Reply`, built with `slack_sdk.models.blocks` so limits are checked.
+"""Block Kit for a `core.service.Reply`, with Slack's limits checked as `slack_sdk.models.blocks` does.
 
 Every piece of text that reaches Slack from a reply is escaped (`&`, `<`, `>`), so nothing a user
 typed can become a live `<!channel>`, `<!here>`, `<!everyone>`, `<@U…>` mention or a link.
 Slack's limits are kept: at most 50 blocks, 3,000 characters a section, 75 a button label; a
 reply too long for one message is trimmed with a note saying so.
+
+The layout code below asks a `BlockBuilder` for each block. `SDK_BLOCKS` is the reference: it
+builds `slack_sdk.models.blocks` objects and returns their validated `to_dict()`. That validation
+is generic and slow (most of the cost of a reply), so replies are rendered with `FAST_BLOCKS`,
+which returns the same JSON as plain dicts and checks the same limits itself (raising the same
+`SlackObjectFormationError`). Button rows are fixed per question and built once with slack_sdk.
+tests/adapters/slack/test_slack_rendering.py renders many replies both ways and requires equal JSON.
 """
 
 from __future__ import annotations
@@ -12,8 +19,9 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -54,6 +62,7 @@ MAX_BUTTON_LABEL_CHARS = 75
 MAX_BUTTON_VALUE_CHARS = 2000
 MAX_FALLBACK_TEXT_CHARS = 3000
 MAX_CONTEXT_CHARS = 2000
+MAX_HEADER_CHARS = HeaderBlock.text_max_length  # 150
 _VALUE_PLACEHOLDER = "case"
 
 _USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
@@ -66,8 +75,7 @@ BlockJson = dict[str, Any]
 class SlackMessage:
     """A message ready for `chat.postMessage`, `ack()` or `respond()`: fallback text and blocks.
 
-    Every block was built with `slack_sdk.models.blocks` and validated against Slack's limits
-    when it was turned into JSON.
+    Every block was checked against Slack's limits when it was built (see `BlockBuilder`).
     """
 
     text: str
@@ -80,6 +88,79 @@ class SlackMessage:
         return {"text": self.text, "blocks": self.block_dicts()}
 
 
+class BlockBuilder(Protocol):
+    """Makes the JSON of the few kinds of block a reply uses, checked against Slack's limits."""
+
+    def header(self, text: str) -> BlockJson:
+        """A header block: plain text (no emoji codes), at most 150 characters."""
+        ...
+
+    def section(self, markdown: str) -> BlockJson:
+        """A section of verbatim mrkdwn, at most 3,000 characters."""
+        ...
+
+    def context(self, markdown: str, *, verbatim: bool | None = None) -> BlockJson:
+        """A context block with one mrkdwn element."""
+        ...
+
+    def divider(self) -> BlockJson: ...
+
+
+class SdkBlocks:
+    """The reference builder: `slack_sdk.models.blocks` objects and their validated `to_dict()`."""
+
+    def header(self, text: str) -> BlockJson:
+        return _json(HeaderBlock(text=PlainTextObject(text=text, emoji=False)))
+
+    def section(self, markdown: str) -> BlockJson:
+        return _json(SectionBlock(text=MarkdownTextObject(text=markdown, verbatim=True)))
+
+    def context(self, markdown: str, *, verbatim: bool | None = None) -> BlockJson:
+        return _json(ContextBlock(elements=[MarkdownTextObject(text=markdown, verbatim=verbatim)]))
+
+    def divider(self) -> BlockJson:
+        return _json(DividerBlock())
+
+
+class FastBlocks:
+    """The same JSON as `SdkBlocks`, built as plain dicts, with the same limits checked here.
+
+    slack_sdk's `to_dict()` leaves out empty values and sorts keys; so does this. A value over a
+    limit raises `SlackObjectFormationError`, as slack_sdk would.
+    """
+
+    def header(self, text: str) -> BlockJson:
+        if len(text) > MAX_HEADER_CHARS:
+            raise SlackObjectFormationError(f"text attribute cannot exceed {MAX_HEADER_CHARS} characters")
+        plain: BlockJson = (
+            {"emoji": False, "text": text, "type": "plain_text"} if text else {"emoji": False, "type": "plain_text"}
+        )
+        return {"text": plain, "type": "header"}
+
+    def section(self, markdown: str) -> BlockJson:
+        if len(markdown) > MAX_SECTION_CHARS:
+            raise SlackObjectFormationError(f"text attribute cannot exceed {MAX_SECTION_CHARS} characters")
+        return {"text": _mrkdwn(markdown, True), "type": "section"}
+
+    def context(self, markdown: str, *, verbatim: bool | None = None) -> BlockJson:
+        return {"elements": [_mrkdwn(markdown, verbatim)], "type": "context"}
+
+    def divider(self) -> BlockJson:
+        return {"type": "divider"}
+
+
+def _mrkdwn(text: str, verbatim: bool | None) -> BlockJson:
+    """A mrkdwn text object as slack_sdk's `to_dict()` makes it (empty text and unset verbatim left out)."""
+    element: BlockJson = {"text": text, "type": "mrkdwn"} if text else {"type": "mrkdwn"}
+    if verbatim is not None:
+        element["verbatim"] = verbatim
+    return element
+
+
+SDK_BLOCKS: BlockBuilder = SdkBlocks()
+FAST_BLOCKS: BlockBuilder = FastBlocks()
+
+
 def escape(text: str) -> str:
     """Escape Slack's control characters so user text shows as typed and never as markup."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -89,11 +170,18 @@ def truncate_label(label: str, limit: int = MAX_BUTTON_LABEL_CHARS) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def render_reply(reply: Reply, *, shareable: bool = False, shared_by: str | None = None) -> SlackMessage:
+def render_reply(
+    reply: Reply,
+    *,
+    shareable: bool = False,
+    shared_by: str | None = None,
+    blocks: BlockBuilder = FAST_BLOCKS,
+) -> SlackMessage:
     """The Slack message for any reply.
 
     `shareable` adds the "Share in channel" button; `shared_by` (a Slack user id) credits the
-    person who shared a verdict publicly.
+    person who shared a verdict publicly. `blocks` builds the blocks (`SDK_BLOCKS`: the
+    slack_sdk reference, for tests).
     """
     if reply.verdict is not None and reply.kind in ("verdict", "refined"):
         notes = [reply.text, *reply.notes] if reply.text else list(reply.notes)
@@ -106,16 +194,17 @@ def render_reply(reply: Reply, *, shareable: bool = False, shared_by: str | None
             tax=reply.tax,
             shareable=shareable,
             shared_by=shared_by,
+            blocks=blocks,
         )
     if reply.comparison is not None:
-        return render_comparison(reply.comparison, notes=reply.notes)
+        return render_comparison(reply.comparison, notes=reply.notes, blocks=blocks)
     if reply.kind == "history":
-        return _render_history(reply)
+        return _render_history(reply, blocks)
     lines = [reply.text] if reply.text else []
     if reply.verdict is not None:
         lines.append(f"*{reply.verdict.label}*: {reply.verdict.headline}")
-    body = [_section(piece) for piece in _split_markdown(lines)]
-    return _message(_fallback(reply.text or "perkcheck"), body, notes=reply.notes)
+    body = [_section(blocks, piece) for piece in _split_markdown(lines)]
+    return _message(blocks, _fallback(reply.text or "perkcheck"), body, notes=reply.notes)
 
 
 def render_verdict(
@@ -128,50 +217,52 @@ def render_verdict(
     tax: TaxNote | None = None,
     shareable: bool = False,
     shared_by: str | None = None,
+    blocks: BlockBuilder = FAST_BLOCKS,
 ) -> SlackMessage:
     """The verdict: label, headline, amounts, changes, reasons, questions with quick answers, then the
     allowance in context (dated list prices) and a tax note (general information, not tax advice)."""
     body: list[BlockJson] = [
-        _json(HeaderBlock(text=PlainTextObject(text=verdict.label, emoji=False))),
-        *_sections([f"*{escape(verdict.headline)}*"]),
+        blocks.header(verdict.label),
+        *_sections(blocks, [f"*{escape(verdict.headline)}*"]),
     ]
     amounts = _amount_lines(verdict)
     if amounts:
-        body += _sections(amounts)
+        body += _sections(blocks, amounts)
     if changes:
-        body += _sections(["*What changed*", *(f"• {escape(change)}" for change in changes)])
+        body += _sections(blocks, ["*What changed*", *(f"• {escape(change)}" for change in changes)])
     if verdict.reasons:
-        body += _sections(["*Why*", *(f"• {escape(reason)}" for reason in verdict.reasons)])
+        body += _sections(blocks, ["*Why*", *(f"• {escape(reason)}" for reason in verdict.reasons)])
     if verdict.offer is not None:
-        body += _sections(_offer_lines(verdict))
+        body += _sections(blocks, _offer_lines(verdict))
     if verdict.questions:
-        body.append(_json(DividerBlock()))
-        body += _sections(["*Ask the employer*"])
+        body.append(blocks.divider())
+        body += _sections(blocks, ["*Ask the employer*"])
         for question in verdict.questions:
-            body += _sections([escape(question.text)])
+            body += _sections(blocks, [escape(question.text)])
             if case_id is not None and question.id in QUICK_ANSWERS:
                 body.append(_answer_buttons(case_id, question.id))
     if context:
-        body += _sections([f"*{CONTEXT_TITLE}*", *(f"• {escape(note)}" for note in context)])
+        body += _sections(blocks, [f"*{CONTEXT_TITLE}*", *(f"• {escape(note)}" for note in context)])
     if tax is not None:
         lines = [f"*{escape(tax_heading(tax))}*", *(f"• {escape(point)}" for point in tax_lines(tax))]
-        body += _sections([*lines, f"_{escape(tax.label)}_"])
+        body += _sections(blocks, [*lines, f"_{escape(tax.label)}_"])
     footer = _footer_actions(verdict, case_id=case_id, shareable=shareable)
     if shared_by is not None and _USER_ID.fullmatch(shared_by):
-        credit = MarkdownTextObject(text=f"Shared by <@{shared_by}> with /perkcheck")
-        footer.insert(0, _json(ContextBlock(elements=[credit])))
+        footer.insert(0, blocks.context(f"Shared by <@{shared_by}> with /perkcheck"))
     fallback = _fallback(f"{verdict.label}: {verdict.headline}")
-    return _message(fallback, body, notes=notes, footer=footer)
+    return _message(blocks, fallback, body, notes=notes, footer=footer)
 
 
-def render_comparison(comparison: Comparison, *, notes: Sequence[str] = ()) -> SlackMessage:
+def render_comparison(
+    comparison: Comparison, *, notes: Sequence[str] = (), blocks: BlockBuilder = FAST_BLOCKS
+) -> SlackMessage:
     """Offers side by side: the summary first, then each offer's totals and items (plain text, escaped)."""
     summary, *rest = comparison.render_text().split("\n")
     body = [
-        _json(HeaderBlock(text=PlainTextObject(text="Compare offers", emoji=False))),
-        *_sections([f"*{escape(summary)}*", *(escape(line) for line in rest)]),
+        blocks.header("Compare offers"),
+        *_sections(blocks, [f"*{escape(summary)}*", *(escape(line) for line in rest)]),
     ]
-    return _message(_fallback(summary), body, notes=notes)
+    return _message(blocks, _fallback(summary), body, notes=notes)
 
 
 def _amount_lines(verdict: Verdict) -> list[str]:
@@ -275,24 +366,24 @@ def _with_case_id(row: BlockJson, case_id: str) -> BlockJson:
     return {**row, "elements": [{**button, "value": case_id} for button in row["elements"]]}
 
 
-def _render_history(reply: Reply) -> SlackMessage:
+def _render_history(reply: Reply, blocks: BlockBuilder) -> SlackMessage:
     lines = [reply.text] if reply.text else []
     if not reply.history and not lines:
         lines.append("No checks stored yet.")
     for entry in reply.history:
         when = entry.created_at.strftime("%Y-%m-%d")
         lines.append(f"• {when}: {entry.verdict.label}. {entry.verdict.headline}")
-    body = [_section(piece) for piece in _split_markdown(lines)]
-    return _message(_fallback(reply.text or "Your recent checks"), body, notes=reply.notes)
+    body = [_section(blocks, piece) for piece in _split_markdown(lines)]
+    return _message(blocks, _fallback(reply.text or "Your recent checks"), body, notes=reply.notes)
 
 
 def _split_markdown(lines: Iterable[str]) -> list[str]:
     return chunk_escaped([escape(line) for line in "\n".join(lines).split("\n")])
 
 
-def _sections(escaped_lines: Sequence[str]) -> list[BlockJson]:
+def _sections(blocks: BlockBuilder, escaped_lines: Sequence[str]) -> list[BlockJson]:
     """Sections for lines of escaped mrkdwn, split to respect the section limit."""
-    return [_section(piece) for piece in chunk_escaped(escaped_lines)]
+    return [_section(blocks, piece) for piece in chunk_escaped(escaped_lines)]
 
 
 def chunk_escaped(escaped_lines: Sequence[str], limit: int = MAX_SECTION_CHARS) -> list[str]:
@@ -326,8 +417,8 @@ def _safe_cut(escaped_text: str, limit: int) -> int:
     return space + 1 if space > 0 else cut
 
 
-def _section(escaped_markdown: str) -> BlockJson:
-    return _json(SectionBlock(text=MarkdownTextObject(text=escaped_markdown or " ", verbatim=True)))
+def _section(blocks: BlockBuilder, escaped_markdown: str) -> BlockJson:
+    return blocks.section(escaped_markdown or " ")
 
 
 def _json(block: Block) -> BlockJson:
@@ -343,6 +434,7 @@ def _fallback(text: str) -> str:
 
 
 def _message(
+    blocks: BlockBuilder,
     fallback: str,
     body: Sequence[BlockJson],
     *,
@@ -352,12 +444,12 @@ def _message(
     tail: list[BlockJson] = []
     if notes:
         note_text = chunk_escaped([escape(note) for note in notes], MAX_CONTEXT_CHARS)[0]
-        tail.append(_json(ContextBlock(elements=[MarkdownTextObject(text=note_text, verbatim=True)])))
+        tail.append(blocks.context(note_text, verbatim=True))
     tail.extend(footer)
     room = MAX_BLOCKS - len(tail)
     if len(body) > room:
         hidden = len(body) - (room - 1)
         body = list(body[: room - 1])
         trimmed = f"_Trimmed to fit one Slack message: {hidden} more part(s) not shown._"
-        body.append(_json(ContextBlock(elements=[MarkdownTextObject(text=trimmed)])))
+        body.append(blocks.context(trimmed))
     return SlackMessage(text=fallback, blocks=[*body, *tail])

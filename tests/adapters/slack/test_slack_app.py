@@ -267,6 +267,48 @@ async def test_a_retried_event_posts_once(slack: Slack) -> None:
     assert slack.api.of("chat.postMessage")[0].data["thread_ts"] == "300.1"
 
 
+async def test_a_command_word_mentioned_in_a_thread_answers_privately(slack: Slack, storage: SqlStorage) -> None:
+    """ "@perkcheck stats" (or history, help...) is a command, not an offer, and its answer is for
+    the person who asked: an ephemeral message in the thread, nothing posted for everyone."""
+    await slack.command(OFFER)  # a stored check, so history has something private to show
+    parent = {"user": "U0OTHER1", "text": "Offer: $185k base and $500/month AI credits", "ts": "310.1"}
+    for number, word in enumerate(("stats", "history?", "HELP")):
+        mention = _mention(f"<@{BOT_USER_ID}> {word}", ts=f"310.{number + 2}", thread_ts="310.1")
+        slack.api.thread_messages[("C0CHAN01", "310.1")] = [parent, mention]
+        await slack.event(event_body(mention, event_id=f"Ev05{number}"))
+        shown = (await slack.api.wait_for("chat.postEphemeral", count=number + 1))[number].data
+        assert (shown["user"], shown["channel"], shown["thread_ts"]) == ("U0USER01", "C0CHAN01", "310.1")
+    await slack.settle()
+    stats, history, help_text = (_blocks_text(call.data) for call in slack.api.of("chat.postEphemeral"))
+    assert "Not enough checks in this workspace yet for community stats" in stats
+    assert "Your last check" in history and classify(OFFER).label in history
+    assert "Paste the part of a job offer" in help_text
+    assert slack.api.of("chat.postMessage") == [], "nothing was posted for the whole channel"
+    assert slack.api.of("conversations.replies") == [], "the thread was not read as an offer"
+    assert len(await storage.list_cases("slack", TEAM_ID, "U0USER01", 10)) == 1
+
+
+async def test_a_command_word_after_the_bot_answered_in_the_thread_is_private_too(
+    slack: Slack, storage: SqlStorage
+) -> None:
+    parent = {"user": "U0USER01", "text": "We get $500/month in API credits", "ts": "320.1"}
+    first = _mention(f"<@{BOT_USER_ID}>", ts="320.2", thread_ts="320.1")
+    slack.api.thread_messages[("C0CHAN01", "320.1")] = [parent, first]
+    await slack.event(event_body(first, event_id="Ev060"))
+    await slack.api.wait_for("chat.postMessage")
+
+    bot_reply = {"user": BOT_USER_ID, "bot_id": BOT_ID, "text": "Can't tell yet", "ts": "320.3"}
+    second = _mention(f"<@{BOT_USER_ID}> history", ts="320.4", thread_ts="320.1")
+    slack.api.thread_messages[("C0CHAN01", "320.1")] = [parent, first, bot_reply, second]
+    await slack.event(event_body(second, event_id="Ev061"))
+
+    shown = (await slack.api.wait_for("chat.postEphemeral"))[0].data
+    assert shown["user"] == "U0USER01" and shown["thread_ts"] == "320.1"
+    assert "Your last check" in _blocks_text(shown)
+    await slack.settle()
+    assert len(slack.api.of("chat.postMessage")) == 1, "only the verdict went to the thread"
+
+
 def _dm(text: str, ts: str) -> dict[str, Any]:
     return {
         "type": "message",

@@ -10,6 +10,7 @@ from adapters.slack._parsing import (
     command_conversation,
     interaction_conversation,
     is_user_dm,
+    mention_command,
     parse_command_text,
     parse_quick_answer,
     strip_mentions_of,
@@ -124,3 +125,21 @@ def test_a_long_thread_keeps_the_parent_and_latest_replies_and_says_so() -> None
     assert lines[-1] == latest["text"]
     assert thread.left_out == 50 + 2 - len(lines)
     assert "reply 49" in thread.text and "reply 0 " not in thread.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("stats", "stats"),
+        (" History? ", "history"),
+        ("help!", "help"),
+        ("forget", "forget"),
+        ("new", "new"),
+        ("", None),  # a bare mention: check the thread
+        ("stats on this offer please", None),
+        ("$500/month, help me read it", None),
+        ("compare A vs B", None),
+    ],
+)
+def test_mention_command(text: str, expected: str | None) -> None:
+    assert mention_command(text) == expected
