@@ -28,7 +28,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.settings import normalise_database_url
-from core.cases import Answer, Case
+from core.cases import Answer, Case, TextPart
 from core.models import Signals, Verdict
 from core.service import Conversation, ForgetResult, WorkspaceSettings
 from core.stats import Median, WorkspaceStats
@@ -86,6 +86,7 @@ cases = sa.Table(
     sa.Column("feedback", sa.String(8), nullable=True),  # migration 0002
     sa.Column("feedback_by", sa.String(128), nullable=True),
     sa.Column("feedback_at", UTCDateTime, nullable=True),
+    sa.Column("parts", sa.JSON, nullable=True),  # migration 0003: [{user, text}] of a thread's lines
     sa.Index("ix_cases_conversation", "platform", "workspace", "channel", "thread", "created_at"),
     sa.Index("ix_cases_user", "platform", "user_id", "created_at"),
     sa.Index("ix_cases_updated_at", "updated_at"),
@@ -104,6 +105,15 @@ answers = sa.Table(
     sa.Column("at", UTCDateTime, nullable=False),
     sa.Index("ix_answers_case", "case_id", "id"),
     sa.Index("ix_answers_user", "user_id"),
+)
+
+# Other people whose words are in a case's text (migration 0003): found by user on `forget`.
+case_contributors = sa.Table(
+    "case_contributors",
+    metadata,
+    sa.Column("case_id", sa.String(64), sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.String(128), primary_key=True),
+    sa.Index("ix_case_contributors_user", "user_id"),
 )
 
 processed_events = sa.Table(
@@ -227,7 +237,9 @@ class SqlStorage:
     async def create_case(self, case: Case) -> None:
         """Insert the case; returns once it is committed (group commit: see `_GroupCommit`)."""
         await self._ready()
-        await self._writes.submit(_Write("case", (_case_row(case), [_answer_row(case.id, a) for a in case.answers])))
+        answer_rows = [_answer_row(case.id, a) for a in case.answers]
+        contributors = [{"case_id": case.id, "user_id": user} for user in sorted(_contributors(case))]
+        await self._writes.submit(_Write("case", (_case_row(case), answer_rows, contributors)))
 
     async def get_case(self, case_id: str) -> Case | None:
         await self._ready()
@@ -365,9 +377,13 @@ class SqlStorage:
                 .scalars()
                 .all()
             )
-            deleted = 0
+            # The user's lines in other people's thread cases (those cases are then read again).
+            words = await self._take_out_words(conn, platform, user)
+            touched = sorted({*touched, *words.cases})
+            deleted = words.lines
             # Answers on the user's own cases, and the user's answers on other people's cases.
             deleted += (await conn.execute(answers.delete().where(answers.c.case_id.in_(own_ids)))).rowcount
+            await conn.execute(case_contributors.delete().where(case_contributors.c.case_id.in_(own_ids)))
             deleted += (
                 await conn.execute(
                     answers.delete().where(answers.c.user_id == user, answers.c.case_id.in_(list(touched)))
@@ -470,6 +486,7 @@ class SqlStorage:
         async with self.engine.begin() as conn:
             old = sa.select(cases.c.id).where(cases.c.updated_at < cases_before)
             await conn.execute(answers.delete().where(answers.c.case_id.in_(old)))
+            await conn.execute(case_contributors.delete().where(case_contributors.c.case_id.in_(old)))
             result = await conn.execute(cases.delete().where(cases.c.updated_at < cases_before))
             await conn.execute(processed_events.delete().where(processed_events.c.seen_at < events_before))
             await conn.execute(rate_limits.delete().where(rate_limits.c.window_start < events_before))
@@ -574,6 +591,7 @@ class SqlStorage:
         hits: dict[tuple[str, str, datetime], int] = {}
         case_rows: list[dict[str, Any]] = []
         answer_rows: list[dict[str, Any]] = []
+        contributor_rows: list[dict[str, Any]] = []
         for write in batch:
             if write.kind == "event":
                 event_id, seen_at = write.payload
@@ -581,9 +599,10 @@ class SqlStorage:
             elif write.kind == "hit":
                 hits[write.payload] = hits.get(write.payload, 0) + 1
             else:
-                case_row, rows = write.payload
+                case_row, rows, contributors = write.payload
                 case_rows.append(case_row)
                 answer_rows.extend(rows)
+                contributor_rows.extend(contributors)
         claimed: set[str] = set()
         totals: dict[tuple[str, str, datetime], int] = {}
         statements = self._statements
@@ -602,6 +621,8 @@ class SqlStorage:
                 await conn.execute(cases.insert(), case_rows)
             if answer_rows:
                 await conn.execute(answers.insert(), answer_rows)
+            if contributor_rows:
+                await conn.execute(case_contributors.insert(), contributor_rows)
         results: list[Any] = []
         for write in batch:
             if write.kind == "event":
@@ -614,6 +635,31 @@ class SqlStorage:
             else:
                 results.append(None)
         return results
+
+    async def _take_out_words(self, conn: AsyncConnection, platform: str, user: str) -> _WordsTakenOut:
+        """Remove the user's lines from other people's thread cases (their text and parts)."""
+        contributed = (
+            await conn.execute(
+                sa.select(cases.c.id, cases.c.parts)
+                .join(case_contributors, case_contributors.c.case_id == cases.c.id)
+                .where(case_contributors.c.user_id == user, cases.c.platform == platform, cases.c.user_id != user)
+                .order_by(cases.c.id)
+            )
+        ).all()
+        lines = 0
+        for case_id, parts in contributed:
+            kept = [part for part in parts or [] if part.get("user") != user]
+            lines += len(parts or []) - len(kept)
+            text = "\n".join(str(part.get("text", "")) for part in kept)
+            await conn.execute(cases.update().where(cases.c.id == case_id).values(text=text, parts=kept))
+        ids = [case_id for case_id, _ in contributed]
+        if ids:
+            await conn.execute(
+                case_contributors.delete().where(
+                    case_contributors.c.user_id == user, case_contributors.c.case_id.in_(ids)
+                )
+            )
+        return _WordsTakenOut(cases=ids, lines=lines)
 
     def _fails_every_write(self, error: Exception) -> bool:
         """Whether a failed group's error concerns the database rather than one of its writes (then
@@ -657,6 +703,17 @@ class SqlStorage:
                 set_={"hits": rate_limits.c.hits + insert_hits.excluded.hits},
             ).returning(rate_limits.c.scope, rate_limits.c.user_id, rate_limits.c.window_start, rate_limits.c.hits),
         )
+
+
+@dataclass(frozen=True)
+class _WordsTakenOut:
+    cases: list[str]  # other people's cases that held the user's lines
+    lines: int  # how many lines went
+
+
+def _contributors(case: Case) -> set[str]:
+    """The people other than the case's owner whose words are in its text."""
+    return {part.user for part in case.parts} - {case.user}
 
 
 @dataclass(frozen=True)
@@ -814,6 +871,7 @@ def _case_row(case: Case) -> dict[str, Any]:
         "feedback": case.feedback,
         "feedback_by": case.feedback_by,
         "feedback_at": case.feedback_at,
+        "parts": [part.model_dump() for part in case.parts] or None,
     }
 
 
@@ -848,6 +906,7 @@ def _case_from_row(row: sa.Row[Any], case_answers: list[Answer]) -> Case:
         feedback=row.feedback,
         feedback_by=row.feedback_by,
         feedback_at=row.feedback_at,
+        parts=[TextPart.model_validate(part) for part in row.parts or []],
     )
 
 

@@ -66,6 +66,14 @@ class Answer(_Model):
     user: str | None = None  # who answered (erased with that user's data)
 
 
+class TextPart(_Model):
+    """One person's words in a case text read from a thread of several people: a forgotten
+    user's parts leave the text, and the case is read again without them."""
+
+    user: str
+    text: str
+
+
 class Case(_Model):
     """An offer text, the signals found in it, the answers given since, and the current verdict."""
 
@@ -86,6 +94,8 @@ class Case(_Model):
     feedback: str | None = None  # "up" or "down": did the person agree with the verdict?
     feedback_by: str | None = None  # who gave it (erased with that user's data)
     feedback_at: datetime | None = None
+    #: Who wrote which line of `text`, when it was read from a thread (empty: all the owner's).
+    parts: list[TextPart] = Field(default_factory=list)
 
 
 class InvalidAnswer(ValueError):

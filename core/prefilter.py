@@ -14,6 +14,7 @@ alternative that does not open at a word boundary) get no plan and are scanned i
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -228,18 +229,16 @@ def matches_at(
     """
     found: list[re.Match[str]] = []
     index = 0
-    count = len(starts)
     for span_start, span_end in spans:
-        while index < count and starts[index] < span_start:
-            index += 1
+        index = bisect.bisect_left(starts, span_start, index)
+        stop = bisect.bisect_left(starts, span_end, index)
         resume = span_start
-        while index < count and starts[index] < span_end:
-            position = starts[index]
-            index += 1
+        for position in starts[index:stop]:
             if position < resume:
                 continue
             match = pattern.match(text, position, span_end)
             if match is not None:
                 found.append(match)
                 resume = max(match.end(), position + 1)
+        index = stop
     return found

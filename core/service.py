@@ -22,6 +22,7 @@ from core.cases import (
     Case,
     InvalidAnswer,
     Refinement,
+    TextPart,
     answers_from_signals,
     reads_as_answer,
     refine,
@@ -109,7 +110,8 @@ class WorkspaceSettings(_Model):
 
 
 class ForgetResult(_Model):
-    """What `Storage.forget_user` removed, and other users' cases that held this user's answers."""
+    """What `Storage.forget_user` removed, and other users' cases that held this user's answers or
+    lines of a thread (those lines are already out of the case's text; the service reads it again)."""
 
     deleted: int
     touched_case_ids: list[str] = Field(default_factory=list)
@@ -179,7 +181,8 @@ class Storage(Protocol):
         """A user's newest cases in one workspace, newest first."""
 
     async def forget_user(self, platform: str, user: str) -> ForgetResult:
-        """Delete every row holding this user's id or text on this platform."""
+        """Delete every row holding this user's id or text on this platform, and take the user's
+        lines (`Case.parts`) out of the text of other people's thread cases."""
 
     async def claim_event(self, event_id: str, now: datetime) -> bool:
         """True the first time an event id is stored; False if it was already there."""
@@ -258,6 +261,19 @@ class ConversationService:
         if refused:
             return refused
         return await self._new_case(conv, text, extract_signals(text), notes=[])
+
+    async def check_thread(
+        self, conv: Conversation, parts: Sequence[TextPart], *, event_id: str | None = None
+    ) -> Reply:
+        """A new case from a thread's messages (oldest first, one part each): their text, one
+        message a line, remembering who wrote which so that `forget` can take a person's out."""
+        text = "\n".join(part.text for part in parts)
+        refused = await self._admit(conv, text, event_id)
+        if refused:
+            return refused
+        authors = {part.user for part in parts}
+        kept = list(parts) if authors - {conv.user} else []  # all the asker's own: nothing to tell apart
+        return await self._new_case(conv, text, extract_signals(text), notes=[], parts=kept)
 
     async def message(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
         """A DM / thread message: a command word, an answer to the open case, or a new case."""
@@ -521,7 +537,9 @@ class ConversationService:
             )
         return None
 
-    async def _new_case(self, conv: Conversation, text: str, signals: Signals, notes: list[str]) -> Reply:
+    async def _new_case(
+        self, conv: Conversation, text: str, signals: Signals, notes: list[str], parts: Sequence[TextPart] = ()
+    ) -> Reply:
         signals = await self._with_workspace_defaults(conv.platform, conv.workspace, signals)
         verdict = decide(signals)
         now = self._clock()
@@ -537,6 +555,7 @@ class ConversationService:
             verdict=verdict,
             created_at=now,
             updated_at=now,
+            parts=list(parts),
         )
         context = in_context(verdict, text, signals.country)
         if not _worth_keeping(signals):

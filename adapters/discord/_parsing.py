@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import discord
 
+from core.cases import TextPart
 from core.present import FEEDBACK_CHOICES
 from core.present import QUICK_ANSWERS as SHARED_ANSWERS
 from core.service import Conversation
@@ -158,24 +159,28 @@ def message_text(message: discord.Message) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ThreadText:
-    text: str
+    parts: list[TextPart]  # the messages read, oldest first, each with its author
     used: int  # messages read into `text`
     skipped: int  # older messages left out to stay under the input limit
 
+    @property
+    def text(self) -> str:
+        return "\n".join(part.text for part in self.parts)
 
-def thread_offer_text(texts: Iterable[str], limit: int) -> ThreadText:
+
+def thread_offer_text(messages: Iterable[TextPart], limit: int) -> ThreadText:
     """Join thread messages (oldest first) into one text, keeping the newest that fit `limit`."""
-    kept: list[str] = []
+    kept: list[TextPart] = []
     total = 0
-    candidates = [text.strip() for text in texts if text.strip()]
-    for text in reversed(candidates):
-        extra = len(text) + (1 if kept else 0)
+    candidates = [TextPart(user=part.user, text=part.text.strip()) for part in messages if part.text.strip()]
+    for part in reversed(candidates):
+        extra = len(part.text) + (1 if kept else 0)
         if total + extra > limit:
             break
-        kept.append(text)
+        kept.append(part)
         total += extra
     kept.reverse()
-    return ThreadText(text="\n".join(kept), used=len(kept), skipped=len(candidates) - len(kept))
+    return ThreadText(parts=kept, used=len(kept), skipped=len(candidates) - len(kept))
 
 
 def event_id(kind: str, snowflake: int) -> str:

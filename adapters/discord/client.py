@@ -32,6 +32,7 @@ from adapters.discord._parsing import (
 )
 from adapters.discord.rendering import NO_MENTIONS, AnswerButton, FeedbackButton, Rendered, plain, render
 from adapters.discord.routing import DEFAULT_API_URL, RoutedHTTPClient, RoutedWebhookAdapter
+from core.cases import TextPart
 from core.classifier import MAX_INPUT_CHARS
 from core.inflight import InFlight
 from core.requestlog import bind_request, reset_request
@@ -468,14 +469,15 @@ class PerkcheckHandlers:
             if earlier is None or any(author_id == my_id for author_id, _ in earlier):
                 reply = await self._message_or_help(conv, own_text, eid)
             else:
-                texts = [text for author_id, text in earlier if author_id is not None]
-                thread = thread_offer_text([*texts, own_text], MAX_INPUT_CHARS)
+                messages = [TextPart(user=str(author), text=text) for author, text in earlier if author is not None]
+                messages.append(TextPart(user=conv.user, text=own_text))
+                thread = thread_offer_text(messages, MAX_INPUT_CHARS)
                 if thread.skipped:
                     notes.append(
                         f"I read the last {thread.used} messages of this thread; "
                         f"{thread.skipped} earlier ones did not fit."
                     )
-                reply = await self.service.check(conv, thread.text, event_id=eid)
+                reply = await self.service.check_thread(conv, thread.parts, event_id=eid)
         else:
             reply = await self._message_or_help(conv, own_text, eid)
         if reply.kind == "duplicate":

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from core.cases import TextPart
 from core.present import FEEDBACK_CHOICES
 from core.present import QUICK_ANSWERS as QUICK_ANSWERS  # re-exported: the values Slack's buttons carry
 from core.service import Conversation
@@ -156,10 +157,15 @@ def is_from_bot(message: Mapping[str, Any], bot_user_id: str | None, bot_id: str
 
 @dataclass(frozen=True)
 class ThreadText:
-    """The offer text read from a thread, and how many replies were left out to fit the limit."""
+    """The offer read from a thread, one part per message with its author, and how many replies
+    were left out to fit the limit."""
 
-    text: str
+    parts: list[TextPart]
     left_out: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(part.text for part in self.parts)
 
 
 def thread_offer_text(
@@ -174,18 +180,18 @@ def thread_offer_text(
     When it is longer than `max_chars`, the oldest replies after the parent are left out (the
     parent and the latest replies carry the offer and the question); the count says how many.
     """
-    parts: list[str] = []
+    parts: list[TextPart] = []
     for message in messages:
         if is_from_bot(message, bot_user_id, bot_id) or message.get("subtype") in _SKIPPED_SUBTYPES:
             continue
         text = strip_mentions_of(unescape(str(message.get("text") or "")), bot_user_id)
         if text:
-            parts.append(text)
+            parts.append(TextPart(user=str(message.get("user") or ""), text=text))
     left_out = 0
-    while len(parts) > 1 and len("\n".join(parts)) > max_chars:
+    while len(parts) > 1 and len("\n".join(part.text for part in parts)) > max_chars:
         del parts[1]
         left_out += 1
-    return ThreadText(text="\n".join(parts), left_out=left_out)
+    return ThreadText(parts=parts, left_out=left_out)
 
 
 def bot_has_replied(messages: Iterable[Mapping[str, Any]], *, bot_user_id: str | None, bot_id: str | None) -> bool:

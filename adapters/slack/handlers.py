@@ -272,7 +272,7 @@ class SlackHandlers:
         else:
             thread = thread_offer_text(messages, bot_user_id=bot_user_id, bot_id=bot_id, max_chars=MAX_INPUT_CHARS)
             if thread.text:
-                reply = await _guarded(self._service.check(conv, thread.text, event_id=event_id))
+                reply = await _guarded(self._service.check_thread(conv, thread.parts, event_id=event_id))
                 if thread.left_out:
                     note = _left_out_note(thread.left_out)
                     reply = reply.model_copy(update={"notes": [*reply.notes, note]})

@@ -31,7 +31,7 @@ def test_migration_files_are_shipped_in_the_package() -> None:
             assert (path.parent / "__init__.py").exists(), path
         else:
             assert any(fnmatch(path.name, pattern) for pattern in patterns), path
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
 
 
 async def table_names(storage: SqlStorage) -> set[str]:

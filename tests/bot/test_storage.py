@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from bot.migrations.runner import head_revision
 from bot.storage import SqlStorage, metadata
-from core.cases import Answer, Case
+from core.cases import Answer, Case, TextPart
 from core.models import Found, Money, Signals
 from core.service import Conversation, ConversationService, WorkspaceSettings
 
@@ -193,6 +193,46 @@ async def test_forget_leaves_no_row_with_the_user_id_or_text(storage: SqlStorage
     assert "ZZTOPSECRET" not in values
     other = await storage.get_case(theirs.case_id)
     assert other is not None and other.user == "UOTHER" and other.answers == []
+
+
+async def test_forget_takes_a_persons_words_out_of_other_peoples_thread_cases(
+    storage: SqlStorage, clock: FakeClock
+) -> None:
+    """A thread case holds everyone's messages; forgetting one of them removes their lines, and
+    the case is read again from what is left (the owner's words stay)."""
+    service = ConversationService(storage, clock=clock)
+    owner = conv(user="UOWNER", thread="5.5")
+    parts = [
+        TextPart(user="UPOSTER", text="Offer: $900/month Quokka credits, rolls over each month"),
+        TextPart(user="UOWNER", text="is this pay?"),
+        TextPart(user="UPOSTER", text="and they top it up if you run out"),
+    ]
+    reply = await service.check_thread(owner, parts)
+    assert reply.case_id is not None
+    stored = await storage.get_case(reply.case_id)
+    assert stored is not None and stored.parts == parts
+    assert stored.verdict.allowance.amount == 900
+
+    result = await service.forget(conv(user="UPOSTER"))
+    assert result.kind == "forgotten"
+    assert "erased 2 items" in result.text  # the poster's two lines
+    values = " ".join(await _all_values(storage))
+    assert "UPOSTER" not in values and "Quokka" not in values and "top it up" not in values
+    case = await storage.get_case(reply.case_id)
+    assert case is not None and case.user == "UOWNER"
+    assert case.text == "is this pay?" and case.parts == [parts[1]]
+    assert case.verdict.allowance.amount is None, "read again without the poster's sum"
+    assert [c.id for c in await storage.list_cases("slack", "T1", "UOWNER", 10)] == [reply.case_id]
+
+
+async def test_a_thread_of_the_askers_own_words_keeps_no_parts(storage: SqlStorage, clock: FakeClock) -> None:
+    service = ConversationService(storage, clock=clock)
+    me = conv(user="UME", thread="6.6")
+    lines = [TextPart(user="UME", text="$500/month API credits"), TextPart(user="UME", text="work only")]
+    reply = await service.check_thread(me, lines)
+    case = await storage.get_case(reply.case_id or "")
+    assert case is not None and case.text == "$500/month API credits\nwork only" and case.parts == []
+    assert case.verdict.allowance.use == "work_only"
 
 
 async def test_migrations_match_the_table_definitions(storage: SqlStorage) -> None:

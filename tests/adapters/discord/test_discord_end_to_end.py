@@ -15,6 +15,7 @@ from discord_standin import (
     BOT_USER,
     CHANNEL_ID,
     DM_CHANNEL_ID,
+    GUILD_ID,
     MESSAGE_CONTENT_INTENT,
     THREAD_ID,
     Call,
@@ -27,6 +28,7 @@ from discord_standin import (
     slash_command,
 )
 
+from adapters.discord._parsing import conversation
 from bot.discord_runtime import run_discord
 from bot.settings import Settings
 from bot.storage import SqlStorage
@@ -146,6 +148,17 @@ async def test_thread_mention_reads_history_and_later_mentions_refine(
     assert first.body["allowed_mentions"] == NO_PINGS
     assert "What changed" in field_names(embed_of(second.body))
     assert second.body["allowed_mentions"] == NO_PINGS
+
+    # BOB's case holds ALICE's words, line by line with their authors; ALICE's forget takes hers out
+    [case] = await service.storage.list_cases("discord", str(GUILD_ID), str(BOB["id"]), 10)
+    assert [part.user for part in case.parts] == [str(ALICE_ID), str(BOB["id"]), str(BOB["id"])]
+    assert OFFER in case.text
+    forgotten = await service.forget(conversation(guild_id=GUILD_ID, channel_id=CHANNEL_ID, user_id=ALICE_ID))
+    assert forgotten.kind == "forgotten"
+    kept = await service.storage.get_case(case.id)
+    assert kept is not None and kept.user == str(BOB["id"])
+    assert kept.text == "no idea, ask the bot\nwhat do you think?"
+    assert all(part.user == str(BOB["id"]) for part in kept.parts)
 
 
 async def test_reply_mention_reads_the_replied_to_message(

@@ -27,6 +27,7 @@ from adapters.discord._parsing import (
     strip_mention,
     thread_offer_text,
 )
+from core.cases import TextPart
 from core.service import Conversation
 
 
@@ -114,8 +115,13 @@ def test_message_text_falls_back_to_embeds() -> None:
 
 
 def test_thread_text_keeps_the_newest_messages_that_fit() -> None:
-    joined = thread_offer_text(["old " * 10, "", "middle", "newest"], limit=20)
+    said = [
+        TextPart(user=user, text=text)
+        for user, text in [("1", "old " * 10), ("2", ""), ("3", "middle"), ("4", "newest ")]
+    ]
+    joined = thread_offer_text(said, limit=20)
     assert joined.text == "middle\nnewest"
+    assert [part.user for part in joined.parts] == ["3", "4"]  # who wrote each line, for `forget`
     assert (joined.used, joined.skipped) == (2, 1)
-    everything = thread_offer_text(["a", "b"], limit=100)
+    everything = thread_offer_text([TextPart(user="1", text="a"), TextPart(user="1", text="b")], limit=100)
     assert (everything.text, everything.skipped) == ("a\nb", 0)

@@ -232,6 +232,26 @@ async def test_mention_in_a_thread_reads_it_and_answers_in_the_thread(slack: Sla
     assert case.verdict.label in _blocks_text(posted)
 
 
+async def test_forget_takes_a_posters_words_out_of_a_thread_case(slack: Slack, storage: SqlStorage) -> None:
+    """Someone else's thread case keeps the parent poster's words only until the poster runs
+    /perkcheck forget: then they leave the stored text and the case is read again."""
+    parent = {"user": "U0OTHER1", "text": "Offer: $640/month Wombat AI credits, work only", "ts": "150.1"}
+    mention = _mention(f"<@{BOT_USER_ID}> is this pay?", ts="150.2", thread_ts="150.1")
+    slack.api.thread_messages[("C0CHAN01", "150.1")] = [parent, mention]
+    await slack.event(event_body(mention, event_id="Ev040"))
+    await slack.api.wait_for("chat.postMessage")
+    case = await _only_case(storage)
+    assert "Wombat" in case.text and case.verdict.allowance.amount == 640
+
+    forgotten = (await slack.command("forget", user="U0OTHER1")).json()
+    assert "erased 1 item" in _blocks_text(forgotten)
+
+    kept = await _only_case(storage)
+    assert kept.id == case.id and kept.user == "U0USER01"
+    assert kept.text == "is this pay?" and "Wombat" not in kept.text
+    assert kept.verdict.allowance.amount is None
+
+
 async def test_a_later_mention_in_the_thread_refines_the_same_case(slack: Slack, storage: SqlStorage) -> None:
     parent = {"user": "U0USER01", "text": "We get $500/month in API credits", "ts": "200.1"}
     first = _mention(f"<@{BOT_USER_ID}>", ts="200.2", thread_ts="200.1")

@@ -91,6 +91,7 @@ def test_thread_text_skips_the_bot_and_strips_its_mention() -> None:
         "work only, I asked <@U3>",
         "what do you think?",
     ]
+    assert [part.user for part in thread.parts] == ["U1", "U2", "U1"]  # who wrote each line, for `forget`
     assert bot_has_replied(messages, bot_user_id="UBOT", bot_id="BBOT")
     assert not bot_has_replied(messages[:1], bot_user_id="UBOT", bot_id="BBOT")
 
