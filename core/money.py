@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -337,6 +338,7 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         default_dollar = next((code for pattern, code in _DOLLAR_HINTS if prep.first(pattern)), "USD")
     found: list[MoneyMention] = []
     candidates = list(_MONEY.finditer(low))
+    starts = [match.start() for match in candidates]  # sorted: finditer goes left to right
     for position, match in enumerate(candidates):
         pre, num, mult, suf = match.group("pre"), match.group("num"), match.group("mult"), match.group("suf")
         currency = _PREFIX_CURRENCIES.get(pre or "") or _SUFFIX_CURRENCIES.get(suf or "")
@@ -386,7 +388,7 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             own_clause = clause_lo
         elif own_clause > clause_lo:  # "the AI budget is yearly, $3,600": a clause with no sum of its own
             previous = prep.clause_at(own_clause - 2)
-            if not any(previous[0] <= other.start() < previous[1] for other in candidates):
+            if bisect.bisect_left(starts, previous[1]) == bisect.bisect_left(starts, previous[0]):  # none in it
                 own_clause = max(clause_lo, previous[0])
         lo = max(clause_lo, own_clause, found[-1].end if found else 0)
         following = candidates[position + 1].start() if position + 1 < len(candidates) else clause_hi

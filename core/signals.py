@@ -787,6 +787,7 @@ def _components(
     unassigned: list[MoneyMention] = []
     used_clauses: set[Span] = set()
 
+    starts = sorted(mention.start for mention in money)  # to count the sums in a span by bisection
     for position, mention in enumerate(money):
         if _restated_in_question(prep, mention, money[:position]):
             continue  # "so is that basically $3k extra salary?" names no new component
@@ -803,10 +804,10 @@ def _components(
             continue
         clause = prep.clause_at(mention.start)
         clause_text = low[clause[0] : clause[1]]
-        shared = sum(clause[0] <= other.start < clause[1] for other in money) > 1
+        shared = _count_in(starts, clause) > 1
         kind = _kind_near(prep, clause, mention) if shared else _clause_kind(clause_text)
         sentence = prep.sentence_at(mention.start)
-        alone = sum(sentence[0] <= other.start < sentence[1] for other in money) == 1
+        alone = _count_in(starts, sentence) == 1
         if kind is None and alone:
             kind = _clause_kind(low[sentence[0] : sentence[1]])
             if kind in ("allowance", "stipend"):
@@ -814,7 +815,7 @@ def _components(
                 clause_text = low[sentence[0] : sentence[1]]
         if kind is None:  # "a Copilot seat ($39/mo)": the sum belongs to the clause before it
             previous = _previous_clause(prep, clause, sentence)
-            if previous is not None and not any(previous[0] <= other.start < previous[1] for other in money):
+            if previous is not None and not _count_in(starts, previous):
                 kind = _clause_kind(low[previous[0] : previous[1]])
                 clause = (previous[0], clause[1])
                 clause_text = low[clause[0] : clause[1]]
@@ -877,6 +878,11 @@ def _components(
         )
     components = _finish(prep, components, main_index, clause_of, questions)
     return components, main_index, stated_total, clause_of
+
+
+def _count_in(starts: Sequence[int], span: Span) -> int:
+    """How many of the sorted positions `starts` fall in [span start, span end)."""
+    return bisect.bisect_left(starts, span[1]) - bisect.bisect_left(starts, span[0])
 
 
 def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepared, clause: Span) -> Component:
