@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -273,7 +274,7 @@ class Prepared:
 
     original: str
     low: str
-    origin: tuple[int, ...]  # origin[i]: index in `original` of low[i]
+    origin: Sequence[int]  # origin[i]: index in `original` of low[i]
     #: Where find_all looks (sorted spans); None for the whole text. Set once, before any search.
     focus: list[tuple[int, int]] | None = None
     # keyed by id(pattern): hashing a compiled pattern hashes its whole source every time
@@ -438,6 +439,8 @@ def prepare(text: str) -> Prepared:
     if len(lowered) != len(folded):  # rare characters whose lower case is longer
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in folded)
     speller = _speller()
+    if all(speller.correct(word) == word for word in set(_WORD.findall(lowered))):
+        return Prepared(original=folded, low=lowered, origin=range(len(lowered)))  # nothing to correct
     pieces: list[str] = []
     origin: list[int] = []
     cursor = 0
