@@ -521,7 +521,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:non|not)[- ]?(?:rolling|cumulative|accumulat\w*)\b",
             r"\bexpir(?:e|es|ed|ing|y|ation)\b",
             r"\b(?:forfeit\w*|lapse[sd]?)\b",
-            r"\b(?:unused|unutili[sz]ed|unspent|leftover|remaining|balance|rest)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*|lapses?)\b",
+            r"\b(?:unused|unutili[sz]ed|unspent|leftover|remaining|balance|rest|(?:whatever|what|anything|everything)(?:'s| is)? left)\b[^.;\n]{0,30}\b(?:lost|gone|wiped|zeroed|void|disappears?|vanish\w*|lapses?)\b",
             r"\bresets?\b",
             r"\bzero(?:e?s|ed)? out\b",
             r"\bclaw(?:s|ed)? back\b",
@@ -775,7 +775,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "base",
         _re(
             *more("base"),
-            r"\bbase\b",
+            r"\bbase\b(?! (?:ai |api |token |credit )?(?:allowance|budget|stipend|credits?|quota|tokens?)\b)",  # a "base allowance" is the allowance
             r"\bbasic\b",
             r"\bfixed (?:pay|salary|ctc|component|comp|compensation)\b",
             r"\blpa fixed\b",

@@ -54,7 +54,7 @@ _PERMISSION_QUESTION = re.compile(
     r"\W*(?:so\s+|and\s+|but\s+)?(?:can|could|may|am i allowed|are we allowed|is it (?:ok|okay|fine|allowed))\b"
 )
 _COUNTED_IN = re.compile(
-    r"\b(?:counted|included|part of|in|into|towards)\s+(?:my|your|the|their|our)\s+(?:tc|ctc|ote|total)"
+    r"\b(?:counted|included|part of|in|into|towards)\s+(?:(?:my|your|the|their|our)\s+)?(?:tc|ctc|ote|total)"
 )
 _TOKEN_COUNT = re.compile(r"\d[\d,.]*\s?(?:k|m|mn|million|thousand|b|bn|billion)?\s?(?:ai |api |llm )?tokens?\b")
 _QUESTION_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -476,6 +476,10 @@ _ANSWER_YES = re.compile(r"\W*(?:the answer was|answer)\s*:?\s*(?:a\s+)?(?:firm\
 _ANSWER_NO = re.compile(
     r"\W*(?:the answer was|answer|they said|she said|he said)\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+|flat\s+)?no\b"
 )
+_ANSWER_WAS_NO = re.compile(
+    r"\b(?:the |their |her |his )?(?:answer|reply|response) (?:was|is|came back)\s*:?\s*(?:a\s+)?"
+    r"(?:firm\s+|clear\s+|flat\s+|straight\s+|hard\s+)?(?:no|nope)\b"
+)
 _REFUSED = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?"
     r"(?:no|nope|not|not allowed|not permitted|never|not really|a firm no)\b"
@@ -491,8 +495,11 @@ def _answered_no(prep: Prepared) -> list[Span]:
     for match in prep.everywhere(lx.INDIRECT_QUESTION):
         end = prep.sentence_at(match.start())[1]
         reply = _REPLY.search(prep.low, match.end(), end)
+        answer = _ANSWER_WAS_NO.search(prep.low, match.end(), end)  # "... and the answer was no"
         if reply is not None and _SAID_NO.match(prep.low, reply.start()):
             spans.append((match.end(), reply.start()))
+        elif answer is not None:
+            spans.append((match.end(), answer.start()))
         elif reply is None and _ANSWER_NO.match(prep.low[end + 1 : end + 60]):
             spans.append((match.end(), end))
     for start, end in prep.sentences:
