@@ -524,6 +524,23 @@ def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
     return Found.model_construct(value=opposite[found.value], phrase=found.phrase)
 
 
+# What else a sum can be, when the text names no allowance: rent, an hourly rate, a price, earnings...
+_OTHER_SUM = re.compile(
+    r"\b(?:rent|mortgage|price[sd]?|costs?|fees?|bills?|tuition|loans?|debt|savings|hourly|an hour|per hour|"
+    r"/\s?(?:hr|hour)|rates?|wages?|paycheck|invoice|tickets?|fines?|deposit|budget for (?:rent|food|travel)|"
+    r"earn\w*|income|(?:i|we|you|they) (?:make|made|get paid|got paid))\b"
+)
+
+
+def _states_allowance_terms(prep: Prepared) -> bool:
+    """The text states terms only an allowance has (who may use it, whether it expires, rolls
+    over or is paid out, whether it is topped up), so a sum it names that is not pay is the
+    allowance: "$250/mo, use it on side projects", "A$2,500 a year, mostly work"."""
+    return any(prep.everywhere(pattern) for _, pattern in lx.USE) or (
+        bool(prep.everywhere(lx.ALLOWANCE_CORE_NOUNS)) and any(prep.everywhere(pattern) for _, pattern in lx.EXPIRY)
+    )
+
+
 def _stated_about_allowance(prep: Prepared) -> bool:
     """A sentence that names AI or an allowance noun and says how it may be used or topped up
     ("No ceiling on tokens for work stuff")."""
@@ -873,6 +890,16 @@ def _components(
         components.append(_component("allowance", mention, low[clause[0] : clause[1]], prep, clause))
         clause_of[len(components) - 1] = clause
         allowance_indexes = [len(components) - 1]
+    elif not allowance_indexes and unassigned and _states_allowance_terms(prep):
+        # no allowance named, but its terms are ("$250/mo, use it on side projects"): the sum is it,
+        # unless its sentence says what else the sum is (rent, an hourly rate, a price...)
+        mention = unassigned[0]
+        sentence = prep.sentence_at(mention.start)
+        if not _OTHER_SUM.search(prep.low, sentence[0], sentence[1]):
+            clause = prep.clause_at(mention.start)
+            components.append(_component("allowance", mention, low[clause[0] : clause[1]], prep, clause))
+            clause_of[len(components) - 1] = clause
+            allowance_indexes = [len(components) - 1]
 
     _extend_to_next_sum(prep, clause_of, money)
     components = _merge_restated(components, clause_of)

@@ -254,3 +254,30 @@ def test_typos_are_read_as_the_words_meant() -> None:
     verdict = classify("$250/mo AI credits, wrok olny, unsued credits expier")
     assert verdict.allowance.use == "work_only"
     assert verdict.verdict == "operating_cost"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$250/mo, use it on side projects",
+        "A$2,500 a year, mostly work, reasonable personal use",
+        "it's 3k a quarter not 2k. still work-only tho",
+    ],
+)
+def test_a_sum_with_allowance_terms_and_no_allowance_named_is_the_allowance(text: str) -> None:
+    verdict = classify(text)
+    assert verdict.allowance.amount is not None and verdict.allowance.use != "unknown"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my rent is $1,800 but personal finances are fine",
+        "$40 an hour, work only on weekdays",
+        "I earn 90k and it's for personal use lol",
+        "$200k total, all for work",
+    ],
+)
+def test_a_sum_that_says_what_else_it_is_is_not_an_allowance(text: str) -> None:
+    verdict = classify(text)
+    assert verdict.allowance.amount is None and verdict.verdict == "unclear"
