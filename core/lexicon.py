@@ -301,7 +301,8 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:use|usage)\s*\?\s*(?:no|nope|not allowed|not permitted|never)\b",
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
             r"\bfor (?:the|our) (?:product|products|platform|codebase) (?:we'?re|we are|you'?re) building\b",
-            rf"\b(?:no|none|not|never|{_NOT}|cannot|without|nor)\s(?:\w+\s){{0,6}}(?:for\s)?(?:personal|private|non-work|side)\b",
+            # ... but "no restriction on personal use" / "no problem with side projects" open it up
+            rf"\b(?:no|none|not|never|{_NOT}|cannot|without|nor)(?!\s(?:\w+\s){{0,2}}(?:restrictions?|limits?|limitations?|rules?|bans?|problems?|issues?|objections?)\b)\s(?:\w+\s){{0,6}}(?:for\s)?(?:personal|private|non-work|side)\b",
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
@@ -409,7 +410,13 @@ WORK_WEAK = _re(
 )
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
 # A negation word at most `reach` words before a phrase: "can't use it for personal stuff".
-NEGATION_BEFORE = {reach: re.compile(rf"{_NEG}\b(?:\s+\S+){{0,{reach}}}\s*$") for reach in (1, 2, 3, 5, 6)}
+# "no restriction on", "no problem with": a negation of a limit, which opens what follows up
+_NOT_A_LIMIT = (
+    r"(?!\s+(?:\S+\s+){0,2}?(?:restrictions?|limits?|limitations?|rules?|bans?|problems?|issues?|objections?)\b)"
+)
+NEGATION_BEFORE = {
+    reach: re.compile(rf"{_NEG}\b{_NOT_A_LIMIT}(?:\s+\S+){{0,{reach}}}\s*$") for reach in (1, 2, 3, 5, 6)
+}
 # Verb negations only: "no cap for work" does not negate "for work".
 VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+){0,1}\s*$")
 NEGATION_AFTER = re.compile(

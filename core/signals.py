@@ -44,6 +44,16 @@ _REPLY = re.compile(r"\b(?:said|says|told|replied|answered|wrote|confirmed|respo
 _YES_NO_QUESTION = re.compile(
     r"\s*(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|was|were|may|might)\b"
 )
+# A yes/no question after a colon or a dash, inside a sentence that opens with the offer's terms
+_INNER_YES_NO = re.compile(
+    r"[:–—]\s*(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|may|might)\b"
+)
+# An answer that is no answer: "Personal use? Not sure.", "Rollover? No idea."
+_UNKNOWN_ANSWER = re.compile(
+    r"\W*(?:[a-z]+\s*:\s*)?(?:(?:i'm |i am |we're |still )?not (?:sure|clear|known|specified|stated|mentioned|decided)|"
+    r"no idea|unclear|unknown|(?:i )?(?:don't|do not) know|dunno|tbd|tba|(?:they )?didn't say|no answer|"
+    r"who knows|nobody knows)\b"
+)
 _WH_QUESTION = re.compile(r"\s*(?:so\s+)?(?:what|how|why|which|who|where|when)\b")
 _AFFIRMED = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:yes|yep|yeah|sure|of course|absolutely|definitely|totally)\b(?!\s*(?:but|,\s*but))"
@@ -245,6 +255,8 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             continue
         has_money = any(start <= mention.start < end for mention in money)
         if not has_money and _is_label(prep, start, end):
+            if _UNKNOWN_ANSWER.match(prep.low, end + 1):
+                spans.append((start, end))  # "Personal use? Not sure.": still a question
             continue  # "Personal use? Not allowed.", "Leftovers? Paid out.": read across the "?"
         if _REFUSED.match(prep.low, end + 1):
             spans.append((start, end))  # "Can I use it at home? The answer: no.": _answered_no reverses it
@@ -253,6 +265,11 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             continue  # "Can I use it for side projects? / Recruiter: yes, anything." makes it a fact
         if not has_money:
             spans.append((start, end))
+            continue
+        # "€200/mo AI allowance: does that include personal use?": the question after the colon
+        inner = _INNER_YES_NO.search(prep.low, start, end)
+        if inner is not None and not any(inner.start() <= mention.start < end for mention in money):
+            spans.append((inner.start(), end + 1))
             continue
         # "is the $2k/yr budget work only?", "will they top up ...?": what opens or closes the
         # question is what it asks
