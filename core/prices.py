@@ -126,8 +126,17 @@ def _model_patterns() -> tuple[tuple[re.Pattern[str], _ModelEntry], ...]:
     return tuple((re.compile(p, re.IGNORECASE), model) for model in load_prices().models for p in model.match)
 
 
+@cache
+def _any_of(kind: str) -> re.Pattern[str]:
+    """One pattern for every seat (or model) name: most texts name none, and one scan says so."""
+    patterns = _seat_patterns() if kind == "seat" else _model_patterns()
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in patterns), re.IGNORECASE)
+
+
 def price_seat(text: str) -> SeatPrice | None:
     """The first plan the text names (in the table's order, most specific first), at list price; else None."""
+    if not _any_of("seat").search(text):
+        return None
     best: tuple[int, SeatPrice] | None = None
     for pattern, entry in _seat_patterns():
         found = pattern.search(text)
@@ -141,12 +150,15 @@ def price_seat(text: str) -> SeatPrice | None:
 
 def price_model(text: str) -> ModelPrice | None:
     """The API model the text names, at list price; else None. Plan names ("Claude Pro") are not models."""
+    if not _any_of("model").search(text):
+        return None
     for pattern, entry in _model_patterns():
         if pattern.search(text):
             return ModelPrice(**entry.model_dump(exclude={"match"}))
     return None
 
 
+@cache
 def default_model() -> ModelPrice:
     """The model used for rough token translations when the text names none."""
     table = load_prices()
