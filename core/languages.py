@@ -134,6 +134,12 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "繰り越し可",
         "繰り越せ",
     ),
+    "form:api_credits": (
+        r"\bcrédits?\b",  # French
+        r"\bcréditos?\b",  # Spanish
+        r"\bguthaben\b",  # German
+        "クレジット",
+    ),
     "top_up:yes": (
         r"\bunbegrenzt\b",
         r"\bwird aufgestockt\b",

@@ -188,7 +188,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "reimbursement",
         _re(
             r"\breimburs\w*",
-            r"\b(?<!business )expens(?:e|es|ed|able)\b(?! account)",
+            r"\b(?<!business )expens(?:e|es|ed|able)\b(?! (?:account|rules?|polic(?:y|ies)|guidelines?|regulations?))",
             r"\bpay (?:you|it) back\b",
             r"\bclaim(?:ed|s)? (?:it |them )?back\b",
             r"\brefund(?:s|ed)? (?:you )?(?:for|your|the cost|subscriptions?|seats?|plans?)\b",
@@ -226,6 +226,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "api_credits",
         _re(
+            *more("form:api_credits"),
             r"\bapi\b",
             r"\b(?:org|openai|anthropic|company's|company) keys?\b",
             r"\btokens?\b",
@@ -288,7 +289,8 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:strictly|only|solely|exclusively) for (?:building |creating |making )?(?:internal|company|client)\b",
             r"\b(?:ring[- ]fenced|earmarked|reserved) for (?:the |our |your )?(?:[\w'-]+ ){0,2}(?:team|team's|backlog|work|client|billable|projects?|sprint|engagements?|platform)\b",
             r"\bonly (?:to be )?(?:spent|used) on (?:tickets|tasks|work|projects)\b",
-            r"\band nothing else\b(?!\s+(?:about|on|regarding|mentioned|said|is said|was said))",
+            # "earmarked for X and nothing else"; not "it's in the offer and nothing else" (nothing else is said)
+            r"\b(?<!offer )(?<!letter )(?<!email )(?<!contract )(?<!document )(?<!that )(?<!it )(?<!this )(?<!written )(?<!listed )and nothing else\b(?!\s+(?:about|on|regarding|mentioned|said|is said|was said))",
             r"\busable only (?:on|for) (?:the )?(?:company's|company|client|employer's|work) ",
             r"\bstrictly (?:for )?(?:the )?(?:work|business|job)\b",
             r"\bfor (?:our |the )?(?:customer|client|company) projects? only\b",
@@ -306,6 +308,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
+            r"\bin connection with (?:your |the |their |the employee's |his or her )?(?:employment|work|duties|job|role)\b",
             r"\b(?:relate|related|relating) to (?:your |our |the )?(?:company's |company |employer's )?(?:work|business|duties|role|job|employment)",
             r"\bperformance of (?:your|the|their|the employee's) (?:duties|work|role|job)\b",
         ),
@@ -316,6 +319,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("use:personal_allowed"),
             r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending|experimentation)\b",
             r"\b(?:for|just for|having) fun\b",
+            r"\bpersonal (?:ones|subscriptions?|accounts?|plans?|tools) (?:are |is )?(?:included|allowed|fine|ok|okay|welcome|too)\b",
             r"\b(?:personal|private) (?:or|and|&|/|as well as) (?:professional|work|business)\b",
             r"\b(?:professional|work|business)(?:[- ]related)? (?:or|and|&|/|as well as) (?:for )?(?:personal|private|play|fun|pleasure)\b",
             r"\b(?:personal|private) (?:or|and|&|/) (?:work|business|professional)(?:[- ]related)?\b",
@@ -465,9 +469,15 @@ ALLOWANCE_NOUNS_STRONG = _re(
 # Allowance nouns that, with a use or top-up statement, name an allowance without any AI word.
 ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|budgets?)\b")
 # "whether", "no idea if": what follows is asked, not stated.
+# "said if" is a condition ("she said if you run out they add more") unless the saying is denied
+# ("didn't say if"); "asked if", "not sure if", "said whether" are questions.
 INDIRECT_QUESTION = re.compile(
-    r"\b(?:know|knows|knew|say|said|says|mention|mentioned|tell|told|ask|asked|sure|idea|clear|unclear|word|check|"
-    r"find out|wonder|wondering|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
+    r"\b(?:know|knows|knew|ask|asked|sure|idea|clear|unclear|word|check|find out|wonder|wondering)\b"
+    r"(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
+    r"|\b(?:say|said|says|mention|mentioned|tell|told|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+whether\b"
+    r"|\b(?:didn't|did not|doesn't|does not|don't|haven't|hasn't|never|not|won't|wouldn't|couldn't|can't|"
+    r"nothing|nobody|no one|nowhere) (?:say|says|said|mention|mentions|mentioned|tell|tells|told|specify|specifies|"
+    r"specified|confirm|confirms|confirmed)\b(?:\s+[\w']+){0,2}?\s+if\b"
     r"|\b(?:unknown|unclear|not known|not clear) (?:whether|if)\b"
     r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"
     r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
@@ -585,6 +595,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?<!not )(?<!n't )(?<!never )unlimited\b(?! (?:personal|private|non-work|access to personal|pto|paid time off|vacation|holidays?|leave|sick|time off|days off|snacks|coffee))",
             r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
             r"\bnever capped\b",
+            r"\b(?:they|we|finance|he|she|it)(?:'ll| will| would)? (?:just |simply |happily )?add (?:more|extra)\b",
             r"\buncapped\b",
             r"\bno (?:hard |spending |usage |budget |upper )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
             r"\bnot capped\b",

@@ -106,15 +106,19 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
 
     main_money = _main_money(money, components, main_index)
 
-    # The main allowance's facts come from everywhere except the clauses of other allowances.
+    # The main allowance's facts come from everywhere except the clauses of other allowances,
+    # priced ones and named seats with no sum ("a Cursor Pro seat (personal use is fine), plus $300/mo ...").
     other = [span for i, span in allowance_clauses.items() if i != main_index]
+    if main_index is not None:
+        other += _unpriced_seat_clauses(prep, money, allowance_clauses[main_index])
     scope = _exclude([(0, len(low))], other)
     if main_index is not None and len(allowance_clauses) > 1:
         own = [allowance_clauses[main_index]]
         if _use(prep, own, questions) is not None:
             scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
-    tiers = _tiers(prep, scope, money, main_money)
+    equipment = _equipment_sentences(prep, money)
+    tiers = _tiers(prep, _exclude(scope, equipment), money, main_money)
     use = _first_tier(_use, prep, tiers, questions) or _use(prep, _shared_statements(prep), questions)
     expiry = _first_tier(_expiry, prep, tiers, questions)
     top_up = _first_tier(_top_up, prep, tiers, questions)
@@ -125,7 +129,9 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     has_allowance = (
         main_index is not None or _mentions_allowance(prep) or (bool(use or top_up) and _stated_about_allowance(prep))
     )
-    kit = _kit(prep, scope, questions) if has_allowance else None
+    # beside a sum for the allowance, the laptop and its terms are not the allowance
+    kit_scope = _exclude(scope, equipment) if main_money is not None else scope
+    kit = _kit(prep, kit_scope, questions) if has_allowance else None
     form = _form(prep, allowance_clauses.get(main_index) if main_index is not None else None, scope, questions)
 
     is_question = bool(questions) and not money and (low.rstrip().endswith("?") or _starts_with_question(prep))
@@ -238,6 +244,43 @@ def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
         else:
             merged.append((start, end))
     return merged
+
+
+def _unpriced_seat_clauses(prep: Prepared, money: Sequence[MoneyMention], main: Span) -> list[Span]:
+    """Clauses naming an AI product with no sum of their own beside the main allowance's, in its
+    sentence, each with the parenthesis right after it: that seat's terms, not the priced allowance's."""
+    low = prep.low
+    starts = sorted(mention.start for mention in money)
+    spans: list[Span] = []
+    for match in prep.everywhere(lx.PRODUCTS):
+        start, end = prep.clause_at(match.start())
+        if main[0] <= match.start() < main[1] or bisect.bisect_left(starts, end) != bisect.bisect_left(starts, start):
+            continue
+        if prep.sentence_at(match.start()) != prep.sentence_at(main[0]):
+            continue  # "They cover ChatGPT Plus. It's $20 a month.": the sum is that seat's
+        opening = low[end : end + 2].lstrip()
+        if opening.startswith("("):
+            close = low.find(")", end)
+            if close != -1 and bisect.bisect_left(starts, close) == bisect.bisect_left(starts, end):
+                end = close + 1
+        spans.append((start, end))
+    return spans
+
+
+def _equipment_sentences(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
+    """Sentences about company equipment only (a laptop, "the equipment necessary for your role"),
+    naming no sum, AI or allowance: their "business use only" is the equipment's terms, not the
+    allowance's."""
+    low = prep.low
+    starts = [mention.start for mention in money]
+    return [
+        (start, end)
+        for start, end in prep.sentences
+        if lx.KIT_EQUIPMENT.search(low, start, end)
+        and bisect.bisect_left(starts, end) == bisect.bisect_left(starts, start)
+        and not lx.AI_WORDS.search(low, start, end)
+        and not lx.ALLOWANCE_CORE_NOUNS.search(low, start, end)
+    ]
 
 
 def _sentence_index(sentences: Sequence[Span], position: int) -> int:
