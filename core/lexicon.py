@@ -289,6 +289,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:strictly|only|solely|exclusively) for (?:building |creating |making )?(?:internal|company|client)\b",
             r"\b(?:ring[- ]fenced|earmarked|reserved) for (?:the |our |your )?(?:[\w'-]+ ){0,2}(?:team|team's|backlog|work|client|billable|projects?|sprint|engagements?|platform)\b",
             r"\bonly (?:to be )?(?:spent|used) on (?:tickets|tasks|work|projects)\b",
+            r"\b(?:for use|to be used|usable) on (?:[\w'-]+ ){0,3}(?:projects?|work|tasks?|engagements?|deliverables) only\b",
             # "earmarked for X and nothing else"; not "it's in the offer and nothing else" (nothing else is said)
             r"\b(?<!offer )(?<!letter )(?<!email )(?<!contract )(?<!document )(?<!that )(?<!it )(?<!this )(?<!written )(?<!listed )and nothing else\b(?!\s+(?:about|on|regarding|mentioned|said|is said|was said))",
             r"\busable only (?:on|for) (?:the )?(?:company's|company|client|employer's|work) ",
@@ -320,6 +321,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending|experimentation)\b",
             r"\b(?:for|just for|having) fun\b",
             r"\bpersonal (?:ones|subscriptions?|accounts?|plans?|tools) (?:are |is )?(?:included|allowed|fine|ok|okay|welcome|too)\b",
+            r"\b(?:can|could|may) (?:go|be put|be spent|be used) (?:to|toward|towards|on|for) (?:anything|whatever)\b",
             r"\b(?:personal|private) (?:or|and|&|/|as well as) (?:professional|work|business)\b",
             r"\b(?:professional|work|business)(?:[- ]related)? (?:or|and|&|/|as well as) (?:for )?(?:personal|private|play|fun|pleasure)\b",
             r"\b(?:personal|private) (?:or|and|&|/) (?:work|business|professional)(?:[- ]related)?\b",
@@ -479,6 +481,10 @@ INDIRECT_QUESTION = re.compile(
     r"nothing|nobody|no one|nowhere) (?:say|says|said|mention|mentions|mentioned|tell|tells|told|specify|specifies|"
     r"specified|confirm|confirms|confirmed)\b(?:\s+[\w']+){0,2}?\s+if\b"
     r"|\b(?:unknown|unclear|not known|not clear) (?:whether|if)\b"
+    # "..., whether it expires": a question; "..., whether for work or personal projects": a scope
+    r"|(?:\b(?:and|or|also) |(?<=, ))whether\b(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
+    r"|\b(?:ask|asked|asking)(?: (?:them|her|him|the recruiter|hr))? about\b"
+    r"|\b(?:didn't|did not|hasn't|has not|haven't|never|won't) (?:answer|respond|reply)(?: anything)? (?:about|on|to)\b"
     r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"
     r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
 )
@@ -595,6 +601,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?<!not )(?<!n't )(?<!never )unlimited\b(?! (?:personal|private|non-work|access to personal|pto|paid time off|vacation|holidays?|leave|sick|time off|days off|snacks|coffee))",
             r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
             r"\bnever capped\b",
+            r"\b(?:they'll|we'll|they will|we will|will|would|can) upgrade (?:the |your |my |our )?(?:plan|seat|tier|subscription|account|limits?)\b",
             r"\b(?:they|we|finance|he|she|it)(?:'ll| will| would)? (?:just |simply |happily )?add (?:more|extra)\b",
             r"\buncapped\b",
             r"\bno (?:hard |spending |usage |budget |upper )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
@@ -607,6 +614,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
+            r"\bno (?:upgrades?|increases?|extensions?|extra (?:credits|budget|money|funds))\b",
+            r"\btough luck\b",
             r"\btop[- ]?ups?\s*[:=]?\s*(?:no|none|n|false|not available)\b",
             r"\bno (?:top[- ]?ups?|increases?|extensions?|extra|more|additional)\b",
             r"\b(?:not|never|won't be|will not be|cannot be|can't be|isn't|aren't) (?:be )?(?:topped|increased|raised|extended|replenished)\b",
@@ -644,7 +653,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:increase|raise|bump|extend|expand|boost)(?:d|s)? (?:it|the (?:\S+ )?(?:budget|allowance|limit|cap|amount)|your (?:budget|allowance|limit))",
             r"\bmore (?:if|when|as|on|upon) (?:(?:i|you|we|u|they) )?(?:ask|need|request|required|needed)",
             r"\brequest (?:more|extra|additional)\b",
-            r"\bjust ask\b",
+            r"\b(?:more|extra|additional|run out|runs out|ran out|need)\b[^.\n]{0,30}\bjust ask\b",
             r"\bask for more\b",
             r"\brequest more\b",
             r"\bas much as (?:you|u) need\b",
@@ -757,7 +766,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
             r"\bsign[- ]on\b",
             r"\bsigning\b",
-            r"\bjoining(?: bonus)?\b",
+            r"\bjoining(?: bonus)?\b(?! (?:kit|pack|packet|letter|date|formalities|day|process))",
             r"\bwelcome bonus\b",
             r"\bhiring bonus\b",
         ),

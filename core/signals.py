@@ -51,8 +51,9 @@ _INNER_YES_NO = re.compile(
 # An answer that is no answer: "Personal use? Not sure.", "Rollover? No idea."
 _UNKNOWN_ANSWER = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:(?:i'm |i am |we're |still )?not (?:sure|clear|known|specified|stated|mentioned|decided)|"
-    r"no idea|unclear|unknown|(?:i )?(?:don't|do not) know|dunno|tbd|tba|(?:they )?didn't say|no answer|"
-    r"who knows|nobody knows)\b"
+    r"no idea|unclear|unknown|(?:i )?(?:don't|do not) know|dunno|tbd|tba|(?:they )?didn't say|"
+    r"no (?:answer|reply|response|word)(?: yet)?|not yet|pending|waiting|who knows|nobody knows|"
+    r"['\"]?(?:great question, )?let me check|(?:they'll|she'll|he'll|will) get back)\b"
 )
 _WH_QUESTION = re.compile(r"\s*(?:so\s+)?(?:what|how|why|which|who|where|when)\b")
 _AFFIRMED = re.compile(
@@ -234,6 +235,9 @@ def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
     for hit in hits:
         index = _sentence_index(sentences, hit)
         relevant.update((index, index + 1))
+        # "It's meant for Claude usage. It's not for personal use. If you need more we'll raise it."
+        if index + 1 < len(sentences) and _REFERS_BACK.match(prep.low, sentences[index + 1][0]):
+            relevant.add(index + 2)
     merged: list[Span] = []  # neighbouring sentences as one span: fewer, longer scans
     for index in sorted(relevant):
         if not 0 <= index < len(sentences):
@@ -301,6 +305,9 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             if _UNKNOWN_ANSWER.match(prep.low, end + 1):
                 spans.append((start, end))  # "Personal use? Not sure.": still a question
             continue  # "Personal use? Not allowed.", "Leftovers? Paid out.": read across the "?"
+        if _UNKNOWN_ANSWER.match(prep.low, end + 1):
+            spans.append((start, end))  # "What if I need more? No reply yet.": still a question
+            continue
         if _REFUSED.match(prep.low, end + 1):
             spans.append((start, end))  # "Can I use it at home? The answer: no.": _answered_no reverses it
             continue
@@ -406,6 +413,7 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
     """A negation close before the phrase (within `reach` words) or a refusal right after it."""
     clause_start, clause_end = prep.clause_at(match.start())
     before = prep.low[max(clause_start, match.start() - 40) : match.start()]
+    before = before[before.rfind(": ") + 2 :] if ": " in before else before  # "I haven't seen before: a ..."
     after = prep.low[match.end() : min(clause_end, match.end() + 45)]
     if _EXCEPTED.search(prep.low, max(0, match.start() - 30), match.start()):
         return True  # "spend it on anything but personal stuff"
@@ -564,7 +572,12 @@ def _answered_no(prep: Prepared) -> list[Span]:
             spans.append((match.end(), end))
     for start, end in prep.sentences:
         asks = prep.low[end : end + 1] == "?" or prep.low[start:end].rstrip().endswith("?")
-        if asks and not _is_label(prep, start, end) and _REFUSED.match(prep.low, end + 1):
+        if (
+            asks
+            and not _is_label(prep, start, end)
+            and _REFUSED.match(prep.low, end + 1)
+            and not _UNKNOWN_ANSWER.match(prep.low, end + 1)
+        ):
             spans.append((start, end))
     return spans
 

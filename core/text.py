@@ -401,9 +401,10 @@ def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int])
     return default
 
 
-# A full stop after a common abbreviation ("Rs. 500", "e.g.", "incl.") does not end a sentence.
+# A full stop after a common abbreviation ("Rs. 500", "e.g.", "incl.", "No. 5") does not end a sentence;
+# "they said no." does.
 _STOP = (
-    r"(?:[!?]|\.(?<!\brs\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+    r"(?:[!?]|\.(?<!\brs\.)(?!(?<=\bno\.)\s*#?\d)(?<!\bvs\.)(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
     r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.))['\")\]]*(?=\s|$)"
 )
 # Each opens with a lookahead on every character a break can start with: the engine then skips
