@@ -80,6 +80,12 @@ AI_WORDS = _re(
     r"\bgpus?\b",
     r"\bml\b",
 )
+# "AI engineer", "ML lab", "GenAI developer role": AI words naming a job, a team or a company.
+AI_ROLE = re.compile(
+    r"\b(?:ai|a\.i\.|ml|gen ?ai|llm|machine learning|artificial intelligence)[- ](?:engineer\w*|research\w*|scientists?|"
+    r"developers?|lab|labs|startups?|company|companies|team|teams|roles?|jobs?|positions?|interviews?|hiring|"
+    r"courses?|conferences?|ethics|specialists?|architects?|leads?|ops|platform team|infrastructure team)\b"
+)
 ALLOWANCE_NOUNS = _re(
     *more("allowance_nouns"),
     r"\bbudgets?\b",
@@ -272,6 +278,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("use:work_only"),
             r"\bwork[- ]only\b",
+            r"\bwork[- ](?:use|usage|purposes?)[- ]only\b",
             r"\bonly (?:for|on|to be used for|usable for|use(?:d)? for) (?:work|business|company|job|official|professional|the job|your job|our|client|internal|project)",
             r"\b(?:work|business|company|job|professional|official)(?:[- ]related)? (?:use|usage|purposes?|tasks?|projects?|stuff)? ?only\b",
             r"\bfor (?:company|client|internal|work|business|official) (?:projects?|work|use|tasks?|purposes?)(?: only)?\b",
@@ -427,7 +434,8 @@ NEGATION_BEFORE = {
 VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+){0,1}\s*$")
 NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,40}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
-    r"not fine|off[- ]limits|is not|are not|isn't|aren't|doesn't count|does not count|isn't covered|not covered|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table|not on the table)\b"
+    r"not fine|off[- ]limits|is not|are not|isn't|aren't|doesn't count|does not count|isn't covered|not covered|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table|not on the table|"
+    r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do))\b"
     r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
     r"|^\s*\?\s*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?(?:no|nope|not|never)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
@@ -601,6 +609,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?<!not )(?<!n't )(?<!never )unlimited\b(?! (?:personal|private|non-work|access to personal|pto|paid time off|vacation|holidays?|leave|sick|time off|days off|snacks|coffee))",
             r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
             r"\bnever capped\b",
+            r"\brefill(?:s|ed|ing)?(?: it| them| the (?:budget|balance|credits|allowance))?\b",
             r"\b(?:they'll|we'll|they will|we will|will|would|can) upgrade (?:the |your |my |our )?(?:plan|seat|tier|subscription|account|limits?)\b",
             r"\b(?:they|we|finance|he|she|it)(?:'ll| will| would)? (?:just |simply |happily )?add (?:more|extra)\b",
             r"\buncapped\b",

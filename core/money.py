@@ -152,6 +152,8 @@ _UNIT_AFTER = re.compile(
     r"points?)\b|%|:\d)"
 )
 # "base: 145000": a bare number labelled as a pay component is money.
+# "AI tokens: 2M a month": a count of something, not a sum
+_COUNT_LABEL_BEFORE = re.compile(r"\b(?:tokens?|requests?|calls?|queries|messages|prompts)\s*[:=]?\s*$")
 _LABEL_BEFORE = re.compile(
     r"\b(?:base|salary|bonus|stipend|budget|allowance|credits?|sign[- ]on|signing|rsus?|equity|pay|comp|ctc|tc)"
     r"\s*(?:[:=]|\bis\b|\bof\b)\s*$"
@@ -361,6 +363,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
                 continue
             if re.match(r"\s?/\s?\d", tail):  # a date or a ratio such as 24/7
                 continue
+        if currency is None and _COUNT_LABEL_BEFORE.search(low, max(0, match.start() - 16), match.start()):
+            continue
         grant_rate = mult is not None and _GRANT_RATE.match(tail)
         if currency is None and mult in ("m", "k") and _UNIT_AFTER.match(low[match.end("mult") :]) and not grant_rate:
             continue

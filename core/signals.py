@@ -119,6 +119,8 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
             scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
     equipment = _equipment_sentences(prep, money)
+    if main_index is not None:
+        equipment += _other_benefit_sentences(prep, allowance_clauses[main_index])
     tiers = _tiers(prep, _exclude(scope, equipment), money, main_money)
     use = _first_tier(_use, prep, tiers, questions) or _use(prep, _shared_statements(prep), questions)
     expiry = _first_tier(_expiry, prep, tiers, questions)
@@ -269,6 +271,27 @@ def _unpriced_seat_clauses(prep: Prepared, money: Sequence[MoneyMention], main: 
                 end = close + 1
         spans.append((start, end))
     return spans
+
+
+def _other_benefit_sentences(prep: Prepared, main: Span) -> list[Span]:
+    """Beside an AI allowance, sentences about another benefit and no AI ("The gym stipend can be
+    used for anything", "The laptop is work-only"): their terms are that benefit's."""
+    low = prep.low
+    if not (lx.AI_WORDS.search(low, *main) or lx.PRODUCTS.search(low, *main)):
+        return []
+    spans: list[Span] = []
+    for start, end in prep.sentences:
+        if start <= main[0] < end or lx.AI_WORDS.search(low, start, end) or lx.PRODUCTS.search(low, start, end):
+            continue
+        if lx.OTHER_STIPEND_NOUN.search(low, start, end) or lx.KIT_EQUIPMENT.search(low, start, end):
+            spans.append((start, end))
+    for start, end in prep.clauses:  # "The laptop is work-only, but the AI stipend ...": the clause's subject
+        if start <= main[0] < end or lx.AI_WORDS.search(low, start, end) or lx.PRODUCTS.search(low, start, end):
+            continue
+        subject = lx.OTHER_STIPEND_NOUN.search(low, start, end) or lx.KIT_EQUIPMENT.search(low, start, end)
+        if subject is not None and set(low[start : subject.start()].split()) <= _DETERMINERS:
+            spans.append((start, end))
+    return sorted(spans)
 
 
 def _equipment_sentences(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
@@ -597,6 +620,12 @@ def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
     return Found.model_construct(value=opposite[found.value], phrase=found.phrase)
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "your", "my", "our", "their", "his", "her", "company", "company's"})
+# A sum in a clause with these is a bill or earnings, even beside AI words
+_NOT_AN_ALLOWANCE = re.compile(
+    r"\b(?:(?:cloud|aws|gcp|azure|utility|electricity|phone|monthly|team's|our|the) bills?|invoices?|rent|mortgage|"
+    r"tuition|earn\w*|income|(?:i|we|you|they) (?:make|made))\b"
+)
 # What else a sum can be, when the text names no allowance: rent, an hourly rate, a price, earnings...
 _OTHER_SUM = re.compile(
     r"\b(?:rent|mortgage|price[sd]?|costs?|fees?|bills?|tuition|loans?|debt|savings|hourly|an hour|per hour|"
@@ -728,6 +757,7 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
     for kind, pattern in lx.COMPONENT_KINDS[1:2]:  # a sign-on bonus
         if pattern.search(text):
             return kind
+    text = lx.AI_ROLE.sub(" ", text)  # "AI engineer offer: $210k base" is a base salary
     if lx.AI_WORDS.search(text) or lx.PRODUCTS.search(text) or lx.KIT.search(text):
         return "allowance"
     for kind, pattern in lx.COMPONENT_KINDS[2:]:
@@ -905,7 +935,13 @@ def _components(
         kind = _kind_near(prep, clause, mention) if shared else _clause_kind(clause_text)
         sentence = prep.sentence_at(mention.start)
         alone = _count_in(starts, sentence) == 1
-        if kind is None and alone:
+        if (
+            kind == "allowance"
+            and _NOT_AN_ALLOWANCE.search(clause_text)
+            and not lx.ALLOWANCE_CORE_NOUNS.search(clause_text)
+        ):
+            kind = None  # "the team's cloud bill hit $30k because of all the LLM calls"
+        if kind is None and alone and not _OTHER_SUM.search(clause_text):  # "I make $160k ..., they pay for Claude Pro"
             kind = _clause_kind(low[sentence[0] : sentence[1]])
             if kind in ("allowance", "stipend"):
                 clause = sentence
@@ -960,9 +996,10 @@ def _components(
     if not allowance_indexes and unassigned and _mentions_allowance(prep):
         mention = unassigned[0]
         clause = prep.clause_at(mention.start)
-        components.append(_component("allowance", mention, low[clause[0] : clause[1]], prep, clause))
-        clause_of[len(components) - 1] = clause
-        allowance_indexes = [len(components) - 1]
+        if not _OTHER_SUM.search(low, clause[0], clause[1]):  # "I make $160k ..., and they pay for Claude Pro"
+            components.append(_component("allowance", mention, low[clause[0] : clause[1]], prep, clause))
+            clause_of[len(components) - 1] = clause
+            allowance_indexes = [len(components) - 1]
     elif not allowance_indexes and unassigned and _states_allowance_terms(prep):
         # no allowance named, but its terms are ("$250/mo, use it on side projects"): the sum is it,
         # unless its sentence says what else the sum is (rent, an hourly rate, a price...)
