@@ -273,23 +273,30 @@ def _unpriced_seat_clauses(prep: Prepared, money: Sequence[MoneyMention], main: 
     return spans
 
 
+def _starts(prep: Prepared, *patterns: re.Pattern[str]) -> list[int]:
+    """Sorted start positions of every match of `patterns` in the whole text (each scanned once)."""
+    return sorted(match.start() for pattern in patterns for match in prep.everywhere(pattern))
+
+
 def _other_benefit_sentences(prep: Prepared, main: Span) -> list[Span]:
     """Beside an AI allowance, sentences about another benefit and no AI ("The gym stipend can be
     used for anything", "The laptop is work-only"): their terms are that benefit's."""
-    low = prep.low
-    if not (lx.AI_WORDS.search(low, *main) or lx.PRODUCTS.search(low, *main)):
+    ai = _starts(prep, lx.AI_WORDS, lx.PRODUCTS)
+    if not _count_in(ai, main):
         return []
+    benefits = _starts(prep, lx.OTHER_STIPEND_NOUN, lx.KIT_EQUIPMENT)
+    if not benefits:
+        return []
+    low = prep.low
     spans: list[Span] = []
     for start, end in prep.sentences:
-        if start <= main[0] < end or lx.AI_WORDS.search(low, start, end) or lx.PRODUCTS.search(low, start, end):
-            continue
-        if lx.OTHER_STIPEND_NOUN.search(low, start, end) or lx.KIT_EQUIPMENT.search(low, start, end):
+        if not (start <= main[0] < end) and _count_in(benefits, (start, end)) and not _count_in(ai, (start, end)):
             spans.append((start, end))
     for start, end in prep.clauses:  # "The laptop is work-only, but the AI stipend ...": the clause's subject
-        if start <= main[0] < end or lx.AI_WORDS.search(low, start, end) or lx.PRODUCTS.search(low, start, end):
+        if start <= main[0] < end or _count_in(ai, (start, end)) or not _count_in(benefits, (start, end)):
             continue
-        subject = lx.OTHER_STIPEND_NOUN.search(low, start, end) or lx.KIT_EQUIPMENT.search(low, start, end)
-        if subject is not None and set(low[start : subject.start()].split()) <= _DETERMINERS:
+        subject = benefits[bisect.bisect_left(benefits, start)]
+        if set(low[start:subject].split()) <= _DETERMINERS:
             spans.append((start, end))
     return sorted(spans)
 
@@ -298,15 +305,15 @@ def _equipment_sentences(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     """Sentences about company equipment only (a laptop, "the equipment necessary for your role"),
     naming no sum, AI or allowance: their "business use only" is the equipment's terms, not the
     allowance's."""
-    low = prep.low
-    starts = [mention.start for mention in money]
+    equipment = _starts(prep, lx.KIT_EQUIPMENT)
+    if not equipment:
+        return []
+    sums = sorted(mention.start for mention in money)
+    other = _starts(prep, lx.AI_WORDS, lx.ALLOWANCE_CORE_NOUNS)
     return [
-        (start, end)
-        for start, end in prep.sentences
-        if lx.KIT_EQUIPMENT.search(low, start, end)
-        and bisect.bisect_left(starts, end) == bisect.bisect_left(starts, start)
-        and not lx.AI_WORDS.search(low, start, end)
-        and not lx.ALLOWANCE_CORE_NOUNS.search(low, start, end)
+        span
+        for span in prep.sentences
+        if _count_in(equipment, span) and not _count_in(sums, span) and not _count_in(other, span)
     ]
 
 
