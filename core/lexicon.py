@@ -812,6 +812,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("base"),
             r"\bbase\b(?! (?:ai |api |token |credit )?(?:allowance|budget|stipend|credits?|quota|tokens?)\b)",  # a "base allowance" is the allowance
+            r"\bgross\b(?! (?:margin|profit|revenue|sales))",  # "€5,200 gross/month": the salary
             r"\bbasic\b",
             r"\bfixed (?:pay|salary|ctc|component|comp|compensation)\b",
             r"\blpa fixed\b",
@@ -844,7 +845,11 @@ NUMBER_WORDS = {
     "nine": 9,
     "ten": 10,
 }
-PERCENT = re.compile(r"(?P<upto>up to |upto |max(?:imum)? (?:of )?)?(?P<pct>\d{1,3}(?:\.\d+)?)\s?%")
+# "not 100% sure" is not a bonus
+PERCENT = re.compile(
+    r"(?P<upto>up to |upto |max(?:imum)? (?:of )?)?(?P<pct>\d{1,3}(?:\.\d+)?)\s?%"
+    r"(?!\s*(?:sure|certain|confident|positive|chance|likely|of the time|accurate|clear)\b)"
+)
 INTERROGATIVE = re.compile(
     r"^\s*(?:can|could|is|are|does|do|did|will|would|should|shall|may|might|what|how|why|when|which|who|whether|isn't|aren't)\b"
 )

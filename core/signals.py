@@ -853,6 +853,19 @@ def _nearest_of(prep: Prepared, sentence: Span, position: int, kinds: Sequence[s
     return best[1] if best else None
 
 
+# A pay component named right after its sum: "$150k base", "$20k bonus", "$40k RSUs"
+_KIND_RIGHT_AFTER = re.compile(
+    r"\s*(?:/\s?(?:yr|year)\s*)?(?:(?P<base>base|salary)|(?P<bonus>bonus)|(?P<equity>rsus?|equity|stock)|(?P<sign_on>sign[- ]on))\b"
+)
+
+
+def _names_several_kinds(text: str) -> bool:
+    """The text names the allowance (AI) and a pay component (base, bonus, equity, sign-on)."""
+    if not lx.AI_WORDS.search(text):
+        return False
+    return any(pattern.search(text) for kind, patterns in _KIND_PATTERNS if kind != "allowance" for pattern in patterns)
+
+
 def _kind_near(prep: Prepared, clause: Span, mention: MoneyMention) -> str | None:
     """With several sums in one clause ("your base of $158,000 and a $3,000 annual AI credit"),
     each sum takes the kind of the nearest word naming one."""
@@ -940,6 +953,9 @@ def _components(
         clause_text = low[clause[0] : clause[1]]
         shared = _count_in(starts, clause) > 1
         kind = _kind_near(prep, clause, mention) if shared else _clause_kind(clause_text)
+        named_after = _KIND_RIGHT_AFTER.match(low, mention.end)
+        if not shared and named_after and _names_several_kinds(clause_text):
+            kind = named_after.lastgroup  # "the AI credit is included in that: $150k base"
         sentence = prep.sentence_at(mention.start)
         alone = _count_in(starts, sentence) == 1
         if (
