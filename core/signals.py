@@ -855,7 +855,8 @@ def _nearest_of(prep: Prepared, sentence: Span, position: int, kinds: Sequence[s
 
 # A pay component named right after its sum: "$150k base", "$20k bonus", "$40k RSUs"
 _KIND_RIGHT_AFTER = re.compile(
-    r"\s*(?:/\s?(?:yr|year)\s*)?(?:(?P<base>base|salary)|(?P<bonus>bonus)|(?P<equity>rsus?|equity|stock)|(?P<sign_on>sign[- ]on))\b"
+    r"\s*(?:/\s?(?:yr|year)\s*)?"
+    r"(?:(?P<base>base|salary)|(?P<bonus>bonus)|(?P<equity>rsus?|equity|stock)|(?P<sign_on>sign[- ]on))\b"
 )
 
 
