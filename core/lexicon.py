@@ -193,6 +193,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "reimbursement",
         _re(
+            *more("form:reimbursement"),
             r"\breimburs\w*",
             r"\b(?<!business )expens(?:e|es|ed|able)\b(?! (?:account|rules?|polic(?:y|ies)|guidelines?|regulations?))",
             r"\bpay (?:you|it) back\b",
@@ -218,6 +219,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "subscription",
         _re(
+            *more("form:subscription"),
             r"\bseats?\b",
             r"\bsubscriptions?\b",
             r"\bmembership\b",

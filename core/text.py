@@ -410,10 +410,11 @@ _STOP = (
 # Each opens with a lookahead on every character a break can start with: the engine then skips
 # other characters with one class test instead of trying each alternative (twice as fast).
 _CLAUSE_BREAK = re.compile(
-    rf"(?=[!?.;\n|•·,\s()])"
-    rf"(?:{_STOP}|[;\n|•·]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|with|but|while|whereas)\s|(?<!chatgpt)\splus\s|\s[-/]\s|\(|\))"
+    rf"(?=[!?.;\n|•·,\s()。、])"
+    rf"(?:{_STOP}|[;\n|•·。、]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|"
+    rf"(?<!chatgpt)\splus\s|\s[-/]\s|\(|\))"
 )
-_SENTENCE_BREAK = re.compile(rf"(?=[!?.\n;])(?:{_STOP}|\n|;)")
+_SENTENCE_BREAK = re.compile(rf"(?=[!?.\n;。])(?:{_STOP}|\n|;|。)")
 
 
 # Markup that carries no words: HTML tags (a line break where they break lines) and markdown marks.
