@@ -101,7 +101,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
     low = prep.low
     money = _corrected(prep, find_money(prep))
-    prep.focus = _focus(prep, money)
+    prep.set_focus(_focus(prep, money))
     questions = _interrogative_spans(prep, money)
     components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
 

@@ -281,6 +281,14 @@ class Prepared:
     _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
     _everywhere: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
 
+    def set_focus(self, spans: list[tuple[int, int]] | None) -> None:
+        """Where find_all looks from now on (before any find_all). With no focus, find_all and
+        everywhere find the same matches, so they share one cache."""
+        self.focus = spans
+        if spans is None:
+            self._everywhere.update(self._found)
+            self._found = self._everywhere
+
     def find_all(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """Every match of `pattern` in the focus, scanned once per text and pattern."""
         found = self._found.get(id(pattern))
