@@ -207,7 +207,6 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bohne (?:limit|obergrenze|begrenzung)\b",
         r"\billimités\b",
         r"\bilimitad[oa]s\b",
-        r"\bte lo ampliamos\b",
         r"\bampliamos\b",
         "追加します",
         "追加も可能",

@@ -251,6 +251,8 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _NEG = r"(?:\bno|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
 # Every English "-n't" spelled out, for patterns scanned over whole words: the prefilter
 # (core/prefilter.py) can then tell where a match starts, which it cannot for \w+n't.
+# What "no ... on/with" denies when it opens use up: "no restriction on personal use", "no problem with side projects"
+_LIMIT_WORDS = r"(?:restrictions?|limits?|limitations?|rules?|bans?|problems?|issues?|objections?)"
 _NOT = r"(?:ca|do|does|did|is|are|was|were|wo|would|could|should|has|have|had|must|need|might|may|sha|ai|dare|ought)n't"
 USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -314,7 +316,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:use|usage)?\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b",
             r"\bfor (?:the|our) (?:product|products|platform|codebase) (?:we'?re|we are|you'?re) building\b",
             # ... but "no restriction on personal use" / "no problem with side projects" open it up
-            rf"\b(?:no|none|not|never|{_NOT}|cannot|without|nor)(?!\s(?:\w+\s){{0,2}}(?:restrictions?|limits?|limitations?|rules?|bans?|problems?|issues?|objections?)\b)\s(?:\w+\s){{0,6}}(?:for\s)?(?:personal|private|non-work|side)\b",
+            rf"\b(?:no|none|not|never|{_NOT}|cannot|without|nor)(?!\s(?:\w+\s){{0,2}}{_LIMIT_WORDS}\b)\s(?:\w+\s){{0,6}}(?:for\s)?(?:personal|private|non-work|side)\b",
             r"\bpersonal (?:use|projects?|stuff) (?:is |are )?(?:prohibited|forbidden|banned|not allowed|not permitted|isn't allowed|aren't allowed|off limits|off-limits)",
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
@@ -426,9 +428,7 @@ WORK_WEAK = _re(
 # A personal-use phrase with one of these close before it is a restriction, not an opening.
 # A negation word at most `reach` words before a phrase: "can't use it for personal stuff".
 # "no restriction on", "no problem with": a negation of a limit, which opens what follows up
-_NOT_A_LIMIT = (
-    r"(?!\s+(?:\S+\s+){0,2}?(?:restrictions?|limits?|limitations?|rules?|bans?|problems?|issues?|objections?)\b)"
-)
+_NOT_A_LIMIT = rf"(?!\s+(?:\S+\s+){{0,2}}?{_LIMIT_WORDS}\b)"
 NEGATION_BEFORE = {
     reach: re.compile(rf"{_NEG}\b{_NOT_A_LIMIT}(?:\s+\S+){{0,{reach}}}\s*$") for reach in (1, 2, 3, 5, 6)
 }

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
-from core.text import Prepared
+from core.text import Prepared, count_in
 
 # Currency written before the number. Longest forms first so `CA$` wins over `$`.
 _PREFIX_CURRENCIES: dict[str, str] = {
@@ -392,7 +391,7 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             own_clause = clause_lo
         elif own_clause > clause_lo:  # "the AI budget is yearly, $3,600": a clause with no sum of its own
             previous = prep.clause_at(own_clause - 2)
-            if bisect.bisect_left(starts, previous[1]) == bisect.bisect_left(starts, previous[0]):  # none in it
+            if not count_in(starts, previous):
                 own_clause = max(clause_lo, previous[0])
         lo = max(clause_lo, own_clause, found[-1].end if found else 0)
         following = candidates[position + 1].start() if position + 1 < len(candidates) else clause_hi

@@ -126,16 +126,24 @@ def _model_patterns() -> tuple[tuple[re.Pattern[str], _ModelEntry], ...]:
     return tuple((re.compile(p, re.IGNORECASE), model) for model in load_prices().models for p in model.match)
 
 
-@cache
-def _any_of(kind: str) -> re.Pattern[str]:
-    """One pattern for every seat (or model) name: most texts name none, and one scan says so."""
-    patterns = _seat_patterns() if kind == "seat" else _model_patterns()
+def _union(patterns: tuple[tuple[re.Pattern[str], object], ...]) -> re.Pattern[str]:
+    """One pattern for every name in a table: most texts name none, and one scan says so."""
     return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in patterns), re.IGNORECASE)
+
+
+@cache
+def _any_seat() -> re.Pattern[str]:
+    return _union(_seat_patterns())
+
+
+@cache
+def _any_model() -> re.Pattern[str]:
+    return _union(_model_patterns())
 
 
 def price_seat(text: str) -> SeatPrice | None:
     """The first plan the text names (in the table's order, most specific first), at list price; else None."""
-    if not _any_of("seat").search(text):
+    if not _any_seat().search(text):
         return None
     best: tuple[int, SeatPrice] | None = None
     for pattern, entry in _seat_patterns():
@@ -150,7 +158,7 @@ def price_seat(text: str) -> SeatPrice | None:
 
 def price_model(text: str) -> ModelPrice | None:
     """The API model the text names, at list price; else None. Plan names ("Claude Pro") are not models."""
-    if not _any_of("model").search(text):
+    if not _any_model().search(text):
         return None
     for pattern, entry in _model_patterns():
         if pattern.search(text):

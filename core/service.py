@@ -257,10 +257,7 @@ class ConversationService:
 
     async def check(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
         """A new case from `text` (slash command, shortcut, context menu)."""
-        refused = await self._admit(conv, text, event_id)
-        if refused:
-            return refused
-        return await self._new_case(conv, text, extract_signals(text), notes=[])
+        return await self._check(conv, text, event_id, parts=())
 
     async def check_thread(
         self, conv: Conversation, parts: Sequence[TextPart], *, event_id: str | None = None
@@ -268,12 +265,14 @@ class ConversationService:
         """A new case from a thread's messages (oldest first, one part each): their text, one
         message a line, remembering who wrote which so that `forget` can take a person's out."""
         text = "\n".join(part.text for part in parts)
+        others = {part.user for part in parts} - {conv.user}
+        return await self._check(conv, text, event_id, parts=parts if others else ())  # all the asker's: none kept
+
+    async def _check(self, conv: Conversation, text: str, event_id: str | None, *, parts: Sequence[TextPart]) -> Reply:
         refused = await self._admit(conv, text, event_id)
         if refused:
             return refused
-        authors = {part.user for part in parts}
-        kept = list(parts) if authors - {conv.user} else []  # all the asker's own: nothing to tell apart
-        return await self._new_case(conv, text, extract_signals(text), notes=[], parts=kept)
+        return await self._new_case(conv, text, extract_signals(text), notes=[], parts=parts)
 
     async def message(self, conv: Conversation, text: str, *, event_id: str | None = None) -> Reply:
         """A DM / thread message: a command word, an answer to the open case, or a new case."""

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from core import lexicon as lx
 from core.models import Component, ComponentKind, Found, Money, Signals, VerdictKind
 from core.money import MoneyMention, find_money
-from core.text import Prepared, prepare
+from core.text import Prepared, count_in, prepare
 
 Span = tuple[int, int]
 
@@ -41,19 +41,18 @@ _LIMIT_BEFORE = re.compile(
     r"\s*(?:a\s)?$"
 )
 _REPLY = re.compile(r"\b(?:said|says|told|replied|answered|wrote|confirmed|responded)\b")
-_YES_NO_QUESTION = re.compile(
-    r"\s*(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|was|were|may|might)\b"
+_YES_NO_OPENER = (
+    r"(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|was|were|may|might)\b"
 )
+_YES_NO_QUESTION = re.compile(rf"\s*{_YES_NO_OPENER}")
 # A yes/no question after a colon or a dash, inside a sentence that opens with the offer's terms
-_INNER_YES_NO = re.compile(
-    r"[:–—]\s*(?:so\s+|and\s+|but\s+)?(?:is|are|does|do|did|will|would|can|could|should|shall|has|have|may|might)\b"
-)
+_INNER_YES_NO = re.compile(rf"[:–—]\s*{_YES_NO_OPENER}")
 # An answer that is no answer: "Personal use? Not sure.", "Rollover? No idea."
 _UNKNOWN_ANSWER = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:(?:i'm |i am |we're |still )?not (?:sure|clear|known|specified|stated|mentioned|decided)|"
     r"no idea|unclear|unknown|(?:i )?(?:don't|do not) know|dunno|tbd|tba|(?:they )?didn't say|"
     r"no (?:answer|reply|response|word)(?: yet)?|not yet|pending|waiting|who knows|nobody knows|"
-    r"['\"]?(?:great question, )?let me check|(?:they'll|she'll|he'll|will) get back)\b"
+    r"['\"]?(?:[a-z]+(?: [a-z]+)?, )?let me check|(?:they'll|she'll|he'll|will) get back)\b"
 )
 _WH_QUESTION = re.compile(r"\s*(?:so\s+)?(?:what|how|why|which|who|where|when)\b")
 _AFFIRMED = re.compile(
@@ -103,7 +102,8 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     money = _corrected(prep, find_money(prep))
     prep.set_focus(_focus(prep, money))
     questions = _interrogative_spans(prep, money)
-    components, main_index, stated_total, allowance_clauses = _components(prep, money, questions)
+    sums = sorted(mention.start for mention in money)  # to count the sums in a span by bisection
+    components, main_index, stated_total, allowance_clauses = _components(prep, money, sums, questions)
 
     main_money = _main_money(money, components, main_index)
 
@@ -111,14 +111,14 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     # priced ones and named seats with no sum ("a Cursor Pro seat (personal use is fine), plus $300/mo ...").
     other = [span for i, span in allowance_clauses.items() if i != main_index]
     if main_index is not None:
-        other += _unpriced_seat_clauses(prep, money, allowance_clauses[main_index])
+        other += _unpriced_seat_clauses(prep, sums, allowance_clauses[main_index])
     scope = _exclude([(0, len(low))], other)
     if main_index is not None and len(allowance_clauses) > 1:
         own = [allowance_clauses[main_index]]
         if _use(prep, own, questions) is not None:
             scope = sorted(own + _exclude([(0, len(low))], list(allowance_clauses.values())))
 
-    equipment = _equipment_sentences(prep, money)
+    equipment = _equipment_sentences(prep, sums)
     if main_index is not None:
         equipment += _other_benefit_sentences(prep, allowance_clauses[main_index])
     tiers = _tiers(prep, _exclude(scope, equipment), money, main_money)
@@ -252,22 +252,21 @@ def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
     return merged
 
 
-def _unpriced_seat_clauses(prep: Prepared, money: Sequence[MoneyMention], main: Span) -> list[Span]:
+def _unpriced_seat_clauses(prep: Prepared, sums: Sequence[int], main: Span) -> list[Span]:
     """Clauses naming an AI product with no sum of their own beside the main allowance's, in its
     sentence, each with the parenthesis right after it: that seat's terms, not the priced allowance's."""
     low = prep.low
-    starts = sorted(mention.start for mention in money)
     spans: list[Span] = []
     for match in prep.everywhere(lx.PRODUCTS):
         start, end = prep.clause_at(match.start())
-        if main[0] <= match.start() < main[1] or bisect.bisect_left(starts, end) != bisect.bisect_left(starts, start):
+        if main[0] <= match.start() < main[1] or count_in(sums, (start, end)):
             continue
         if prep.sentence_at(match.start()) != prep.sentence_at(main[0]):
             continue  # "They cover ChatGPT Plus. It's $20 a month.": the sum is that seat's
         opening = low[end : end + 2].lstrip()
         if opening.startswith("("):
             close = low.find(")", end)
-            if close != -1 and bisect.bisect_left(starts, close) == bisect.bisect_left(starts, end):
+            if close != -1 and not count_in(sums, (end, close)):
                 end = close + 1
         spans.append((start, end))
     return spans
@@ -282,7 +281,7 @@ def _other_benefit_sentences(prep: Prepared, main: Span) -> list[Span]:
     """Beside an AI allowance, sentences about another benefit and no AI ("The gym stipend can be
     used for anything", "The laptop is work-only"): their terms are that benefit's."""
     ai = _starts(prep, lx.AI_WORDS, lx.PRODUCTS)
-    if not _count_in(ai, main):
+    if not count_in(ai, main):
         return []
     benefits = _starts(prep, lx.OTHER_STIPEND_NOUN, lx.KIT_EQUIPMENT)
     if not benefits:
@@ -290,10 +289,10 @@ def _other_benefit_sentences(prep: Prepared, main: Span) -> list[Span]:
     low = prep.low
     spans: list[Span] = []
     for start, end in prep.sentences:
-        if not (start <= main[0] < end) and _count_in(benefits, (start, end)) and not _count_in(ai, (start, end)):
+        if not (start <= main[0] < end) and count_in(benefits, (start, end)) and not count_in(ai, (start, end)):
             spans.append((start, end))
     for start, end in prep.clauses:  # "The laptop is work-only, but the AI stipend ...": the clause's subject
-        if start <= main[0] < end or _count_in(ai, (start, end)) or not _count_in(benefits, (start, end)):
+        if start <= main[0] < end or count_in(ai, (start, end)) or not count_in(benefits, (start, end)):
             continue
         subject = benefits[bisect.bisect_left(benefits, start)]
         if set(low[start:subject].split()) <= _DETERMINERS:
@@ -301,19 +300,18 @@ def _other_benefit_sentences(prep: Prepared, main: Span) -> list[Span]:
     return sorted(spans)
 
 
-def _equipment_sentences(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
+def _equipment_sentences(prep: Prepared, sums: Sequence[int]) -> list[Span]:
     """Sentences about company equipment only (a laptop, "the equipment necessary for your role"),
     naming no sum, AI or allowance: their "business use only" is the equipment's terms, not the
     allowance's."""
     equipment = _starts(prep, lx.KIT_EQUIPMENT)
     if not equipment:
         return []
-    sums = sorted(mention.start for mention in money)
     other = _starts(prep, lx.AI_WORDS, lx.ALLOWANCE_CORE_NOUNS)
     return [
         span
         for span in prep.sentences
-        if _count_in(equipment, span) and not _count_in(sums, span) and not _count_in(other, span)
+        if count_in(equipment, span) and not count_in(sums, span) and not count_in(other, span)
     ]
 
 
@@ -629,15 +627,16 @@ def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
 
 _DETERMINERS = frozenset({"the", "a", "an", "your", "my", "our", "their", "his", "her", "company", "company's"})
 # A sum in a clause with these is a bill or earnings, even beside AI words
+_EARNINGS_OR_RENT = r"rent|mortgage|tuition|earn\w*|income|(?:i|we|you|they) (?:make|made)"
 _NOT_AN_ALLOWANCE = re.compile(
-    r"\b(?:(?:cloud|aws|gcp|azure|utility|electricity|phone|monthly|team's|our|the) bills?|invoices?|rent|mortgage|"
-    r"tuition|earn\w*|income|(?:i|we|you|they) (?:make|made))\b"
+    r"\b(?:(?:cloud|aws|gcp|azure|utility|electricity|phone|monthly|team's|our|the) bills?|invoices?|"
+    rf"{_EARNINGS_OR_RENT})\b"
 )
 # What else a sum can be, when the text names no allowance: rent, an hourly rate, a price, earnings...
 _OTHER_SUM = re.compile(
-    r"\b(?:rent|mortgage|price[sd]?|costs?|fees?|bills?|tuition|loans?|debt|savings|hourly|an hour|per hour|"
+    r"\b(?:price[sd]?|costs?|fees?|bills?|loans?|debt|savings|hourly|an hour|per hour|"
     r"/\s?(?:hr|hour)|rates?|wages?|paycheck|invoice|tickets?|fines?|deposit|budget for (?:rent|food|travel)|"
-    r"earn\w*|income|(?:i|we|you|they) (?:make|made|get paid|got paid))\b"
+    rf"(?:i|we|you|they) (?:get|got) paid|{_EARNINGS_OR_RENT})\b"
 )
 
 
@@ -924,7 +923,7 @@ def _label(kind: str, clause: str) -> str:
 
 
 def _components(
-    prep: Prepared, money: list[MoneyMention], questions: Sequence[Span]
+    prep: Prepared, money: list[MoneyMention], sums: Sequence[int], questions: Sequence[Span]
 ) -> tuple[list[Component], int | None, MoneyMention | None, dict[int, Span]]:
     """The pay components named in the text, which one is the main AI allowance, a stated total,
     and the clause each allowance sits in."""
@@ -935,7 +934,6 @@ def _components(
     unassigned: list[MoneyMention] = []
     used_clauses: set[Span] = set()
 
-    starts = sorted(mention.start for mention in money)  # to count the sums in a span by bisection
     for position, mention in enumerate(money):
         if _restated_in_question(prep, mention, money[:position]):
             continue  # "so is that basically $3k extra salary?" names no new component
@@ -952,13 +950,13 @@ def _components(
             continue
         clause = prep.clause_at(mention.start)
         clause_text = low[clause[0] : clause[1]]
-        shared = _count_in(starts, clause) > 1
+        shared = count_in(sums, clause) > 1
         kind = _kind_near(prep, clause, mention) if shared else _clause_kind(clause_text)
         named_after = _KIND_RIGHT_AFTER.match(low, mention.end)
         if not shared and named_after and _names_several_kinds(clause_text):
             kind = named_after.lastgroup  # "the AI credit is included in that: $150k base"
         sentence = prep.sentence_at(mention.start)
-        alone = _count_in(starts, sentence) == 1
+        alone = count_in(sums, sentence) == 1
         if (
             kind == "allowance"
             and _NOT_AN_ALLOWANCE.search(clause_text)
@@ -972,7 +970,7 @@ def _components(
                 clause_text = low[sentence[0] : sentence[1]]
         if kind is None:  # "a Copilot seat ($39/mo)": the sum belongs to the clause before it
             previous = _previous_clause(prep, clause, sentence)
-            if previous is not None and not _count_in(starts, previous):
+            if previous is not None and not count_in(sums, previous):
                 kind = _clause_kind(low[previous[0] : previous[1]])
                 clause = (previous[0], clause[1])
                 clause_text = low[clause[0] : clause[1]]
@@ -1046,11 +1044,6 @@ def _components(
         )
     components = _finish(prep, components, main_index, clause_of, questions)
     return components, main_index, stated_total, clause_of
-
-
-def _count_in(starts: Sequence[int], span: Span) -> int:
-    """How many of the sorted positions `starts` fall in [span start, span end)."""
-    return bisect.bisect_left(starts, span[1]) - bisect.bisect_left(starts, span[0])
 
 
 def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepared, clause: Span) -> Component:

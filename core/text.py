@@ -401,6 +401,11 @@ def _plan(pattern: re.Pattern[str]) -> StartPlan | None:
     return slot.plan
 
 
+def count_in(starts: Sequence[int], span: tuple[int, int]) -> int:
+    """How many of the sorted positions `starts` fall in [span start, span end)."""
+    return bisect.bisect_left(starts, span[1]) - bisect.bisect_left(starts, span[0])
+
+
 def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int]) -> tuple[int, int]:
     """The span of sorted, non-overlapping `spans` that holds `index`."""
     position = bisect.bisect_right(spans, (index, float("inf"))) - 1

@@ -317,12 +317,7 @@ async def _post(client: AsyncWebClient, reply: Reply, *, channel: str, thread_ts
             channel=channel, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts()
         )
     except SlackApiError as error:
-        # the client already retried (429 after Retry-After, 5xx, dropped connections): give up on this one
-        logger.error(
-            "Could not post a reply: chat.postMessage failed with HTTP %s (%s) after retries",
-            error.response.status_code,
-            error.response.get("error"),
-        )
+        _log_send_failure("post a reply", "chat.postMessage", error)
 
 
 async def _post_private(
@@ -337,11 +332,18 @@ async def _post_private(
             channel=channel, user=user, thread_ts=thread_ts, text=message.text, blocks=message.block_dicts()
         )
     except SlackApiError as error:
-        logger.error(
-            "Could not show a private reply: chat.postEphemeral failed with HTTP %s (%s) after retries",
-            error.response.status_code,
-            error.response.get("error"),
-        )
+        _log_send_failure("show a private reply", "chat.postEphemeral", error)
+
+
+def _log_send_failure(what: str, method: str, error: SlackApiError) -> None:
+    # the client already retried (429 after Retry-After, 5xx, dropped connections): give up on this one
+    logger.error(
+        "Could not %s: %s failed with HTTP %s (%s) after retries",
+        what,
+        method,
+        error.response.status_code,
+        error.response.get("error"),
+    )
 
 
 def _render_private(reply: Reply) -> SlackMessage:
