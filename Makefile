@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench clean
+.PHONY: install bytecode run test lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# An editable install does not byte-compile the package (a regular pip install does); without
+# this, every CLI run compiles core/ from source again when PYTHONDONTWRITEBYTECODE is set.
+bytecode: install
+	@$(BIN)/python -m compileall -q core adapters bot
+
+run: bytecode
 	$(BIN)/python -m bot
 
 test: install
@@ -30,7 +35,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+bench: bytecode
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -14,7 +14,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bia-\w+",
         r"\btokens?\b",
         "人工知能",
-        "生成ai",
+        "生成 ?ai",
         "トークン",
         "api",
     ),
@@ -91,6 +91,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "私用禁止",
     ),
     "use:personal_allowed": (
+        "(?:使い道|使途|用途)(?:は|も)?自由",
         r"\bprivate? nutzung (?:ist )?ausdrücklich (?:erlaubt|gestattet)\b",
         r"\bprivat (?:nutzen|verwenden|genutzt)\b",
         r"\bprivate (?:side-?projects?|zwecke)\b",
@@ -240,6 +241,15 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\btope máximo\b",
         "上限",
         "追加不可",
+    ),
+    "comp_framing": (
+        r"\b(?:inclus|incluse|compris|comptée?|intégrée?)\b[^.;\n]{0,25}\brémunération (?:totale|globale|annuelle)\b",
+        r"\bfait partie de (?:la |votre |ta |ma )?(?:rémunération|package)\b",
+        r"\b(?:in|zur|teil der) (?:der )?(?:gesamtvergütung|gesamtvergütung|gesamtpaket|vergütung)\b",
+        r"\bgesamtvergütung\b[^.;\n]{0,25}\b(?:enthalten|eingerechnet|angerechnet|mitgerechnet)\b",
+        r"\b(?:incluid[oa]|contabilizad[oa]|computad[oa])\b[^.;\n]{0,25}\b(?:compensación|retribución|remuneración) (?:total|global)\b",
+        r"\bforma parte de (?:la |tu |su |mi )?(?:compensación|retribución|remuneración|paquete)\b",
+        "(?:総報酬|年収|報酬総額|提示年収)に(?:は)?(?:含ま|含め|算入)",
     ),
     "tax": (
         r"\bsteuer\w*",

@@ -248,7 +248,8 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # --- Use ----------------------------------------------------------------------------------
 
 # Searched in a slice of the text that may begin mid-word ("an't use it for"): any "-n't" counts.
-_NEG = r"(?:\bno|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
+# Spanish "(lo) que no uses" is "unused", not a denial.
+_NEG = r"(?:\bno(?!(?<=\bque no)\s(?:uses|usas|utilices|utilizas|gastes|gastas|consumas|consumes)\b)|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
 # Every English "-n't" spelled out, for patterns scanned over whole words: the prefilter
 # (core/prefilter.py) can then tell where a match starts, which it cannot for \w+n't.
 # What "no ... on/with" denies when it opens use up: "no restriction on personal use", "no problem with side projects"
@@ -725,6 +726,7 @@ _TOTAL = (
     r"(?:package|number|figure|total)|your (?:comp(?:ensation)?|package)|package value|headline (?:number|figure))"
 )
 COMP_FRAMING = _re(
+    *more("comp_framing"),
     rf"\b(?:included|includes?|including|counted|counts?|part of|factored|baked|rolled|built|folded|bundled)\b[^.;\n]{{0,30}}{_TOTAL}",
     rf"{_TOTAL}[^.;\n]{{0,40}}\b(?:includ\w*|count\w*|incl\.?|excludes?|excluding|doesn't include|does not include|factors? in|covers?|contains?)\b",
     rf"\b(?:not|excluded|exclusive|separate|outside|on top|in addition)\b[^.;\n]{{0,25}}{_TOTAL}",

@@ -169,7 +169,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "one_time",
         re.compile(
             r"\bone[- ]?(?:time|off)\b|\blump[- ]?sum\b|\bsingle payment\b|\bone[- ]shot\b|"
-            r"\beinmalig\w*|\bponctuel\w*|\bpago único\b|\búnico pago\b|一回限り|一時金"
+            r"\beinmalig\w*|\bponctuel\w*|\bpago único\b|\búnico pago\b|一回限り|一時金|"
+            r"\b(?:versement|paiement|prime|forfait|crédit|montant|budget|bonus|pago|bono|crédito|importe|monto|presupuesto)"
+            r"\s(?:\w+\s)?(?:uniques?|únic[oa])\b|\b(?:une seule fois|en une (?:seule )?fois|una sola vez|por única vez)\b"
         ),
     ),
     (
@@ -194,7 +196,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
-            r"\bmensual\w*|月額|毎月|每月|月々|/月|月に"
+            r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"
         ),
     ),
     (
@@ -212,7 +214,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
             r"\bper\scalendar\syear\b|\byear(?:ly)?\sbudget\b|"
             r"\bpro jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
-            r"\banual\w*|年額|年間|毎年|/年"
+            r"\banual\w*|年額|年間|毎年|/年|(?<![\d０-９])年(?=[\d０-９])"
         ),
     ),
 )
@@ -237,6 +239,8 @@ _LEAD_PERIOD = re.compile(
 )
 # How far from a sum its period may be stated, in characters.
 _WINDOW = 60
+# What may stand between a period word and the sum it introduces ("月額 2万円", "monthly: $300").
+_LEADS_SUM = re.compile(r"[\s:：=]*")
 # Periods stated loosely after the sum ("resets monthly"): used only when nothing closer says.
 _PM_AFTER = re.compile(r"\s?p\.?m\.?(?!\w)")
 
@@ -282,11 +286,11 @@ _ANY_PERIOD = re.compile(
 )
 
 
-def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str | None:
+def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int, next_sum: int | None = None) -> str | None:
     """The period stated next to the sum low[start:end], within the window [lo, hi): the nearest
     one after the sum, else the nearest one before it, else a period the sentence opens with
     ("Monthly, they load $300"). How often it is paid ("$2,400 a year, payable monthly") counts
-    only when nothing else says."""
+    only when nothing else says. A period right before the next sum (at `next_sum`) is that sum's."""
     immediate = _IMMEDIATE_PERIOD.match(prep.low, end, hi)
     if immediate:  # "300 USD month", "$20 mo", "$1,500 once"
         return immediate.lastgroup
@@ -294,6 +298,8 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str 
     for after in _ANY_PERIOD.finditer(prep.low, end, hi):
         if after.start() - end > 45:
             break
+        if next_sum is not None and _LEADS_SUM.fullmatch(prep.low, after.end(), next_sum):
+            break  # "年額600万円、AIクレジット 月額2万円", "$160k base, monthly $300": the next sum's own period
         if _EITHER_PERIOD.match(prep.low, after.end()):
             return None  # "didn't say per month or per year"
         if _PAY_SCHEDULE.search(prep.low, max(0, after.start() - 16), after.start()):
@@ -303,8 +309,10 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int) -> str 
     if _PM_AFTER.match(prep.low, end, hi):
         return "month"
     last = None
-    for last in _ANY_PERIOD.finditer(prep.low, max(lo, start - 45), start):  # noqa: B007
-        pass
+    # up to the sum's first character, which a lead period ("月3,000円") looks ahead at
+    for before in _ANY_PERIOD.finditer(prep.low, max(lo, start - 45), start + 1):
+        if before.end() <= start:
+            last = before
     if last is not None:
         return last.lastgroup
     lead = _LEAD_PERIOD.match(prep.low, prep.sentence_at(start)[0], start)
@@ -397,7 +405,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         following = candidates[position + 1].start() if position + 1 < len(candidates) else clause_hi
         hi = min(clause_hi, following, end + _WINDOW)
         lo = max(lo, start - _WINDOW)
-        period = "year" if mult == "lpa" else _period_near(prep, start, end, lo, hi)
+        next_sum = candidates[position + 1].start() if position + 1 < len(candidates) else None
+        period = "year" if mult == "lpa" else _period_near(prep, start, end, lo, hi, next_sum)
         phrase_end = end
         adjacent = re.match(
             r"\s?(?:/\s?[a-z]+|per\s[a-z]+|a\s(?:day|week|month|year|quarter)|monthly|yearly|annually|"

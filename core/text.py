@@ -222,6 +222,7 @@ class _Speller:
         self._typos = _typo_index()
         self._wildcards = _wildcard_index()
         self._cache: dict[str, str] = {}
+        self._foreign = _foreign_words()
 
     def correct(self, word: str) -> str:
         cached = self._cache.get(word)
@@ -235,7 +236,7 @@ class _Speller:
     def _lookup(self, word: str) -> str:
         if word in _SHORTHAND:
             return _SHORTHAND[word]
-        if len(word) < 4 or word in VOCABULARY or word in _KEEP:
+        if len(word) < 4 or word in VOCABULARY or word in _KEEP or word in self._foreign:
             return word
         candidates = [self._typos.get(word)]
         if len(word) >= 6:  # one extra letter
@@ -246,6 +247,16 @@ class _Speller:
             if candidate and candidate in VOCABULARY and not _inflection(word, candidate):
                 return candidate
         return word
+
+
+def _foreign_words() -> frozenset[str]:
+    """The German, French and Spanish vocabulary's own words, never "corrected" into English
+    ("forfait" is not a typo of "forfeit")."""
+    from core.languages import EXTRA
+
+    return frozenset(
+        word for patterns in EXTRA.values() for pattern in patterns for word in _WORD.findall(pattern) if len(word) >= 4
+    )
 
 
 _ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "y", "ies", "ied", "e", "er", "ers", "ly"})
@@ -453,9 +464,12 @@ def prepare(text: str) -> Prepared:
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare characters whose lower case is longer
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in folded)
+    seams: Sequence[int] = range(len(lowered))
+    if not lowered.isascii():
+        lowered, seams = _split_scripts(lowered)
     speller = _speller()
     if all(speller.correct(word) == word for word in set(_WORD.findall(lowered))):
-        return Prepared(original=folded, low=lowered, origin=range(len(lowered)))  # nothing to correct
+        return Prepared(original=folded, low=lowered, origin=seams)  # nothing to correct
     pieces: list[str] = []
     origin: list[int] = []
     cursor = 0
@@ -472,7 +486,33 @@ def prepare(text: str) -> Prepared:
         cursor = match.end()
     pieces.append(lowered[cursor:])
     origin.extend(range(cursor, len(lowered)))
+    if not isinstance(seams, range):
+        origin = [seams[index] for index in origin]
     return Prepared(original=folded, low="".join(pieces), origin=tuple(origin))
+
+
+# A Latin word written against Japanese ("Claudeを", "AIツール", "Cursor Proのシート") has no word
+# boundary there (both are word characters), so a space is put in the matching copy.
+_JAPANESE = r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]"
+_SCRIPT_SEAM = re.compile(rf"(?<=[a-z])(?={_JAPANESE})|(?<={_JAPANESE})(?=[a-z])")
+
+
+def _split_scripts(lowered: str) -> tuple[str, Sequence[int]]:
+    """`lowered` with a space at each seam between Latin letters and Japanese script, and where
+    each character of the result came from (an added space points at the character after it)."""
+    cuts = [match.start() for match in _SCRIPT_SEAM.finditer(lowered)]
+    if not cuts:
+        return lowered, range(len(lowered))
+    pieces: list[str] = []
+    origin: list[int] = []
+    cursor = 0
+    for cut in cuts:
+        pieces += [lowered[cursor:cut], " "]
+        origin += [*range(cursor, cut), cut]
+        cursor = cut
+    pieces.append(lowered[cursor:])
+    origin += range(cursor, len(lowered))
+    return "".join(pieces), tuple(origin)
 
 
 _QUOTE_MAX = 80
