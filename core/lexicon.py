@@ -341,6 +341,8 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bno (?:limits?|restrictions?|rules) on (?:what|how|which|where)\b",
             r"\b(?:use|spend) (?:it|them) (?:for|on) both\b",
             r"\bwork or play\b",
+            r"\b(?:personal|private|work|professional) or (?:otherwise|not)\b",
+            r"\bfor (?:(?:any|general|open|free) )?experimentation\b",
             r"\b(?:to )?play (?:with|around)\b",
             r"\bgo wild\b",
             r"\banything goes\b",
@@ -497,7 +499,12 @@ INDIRECT_QUESTION = re.compile(
     r"|\b(?:ask|asked|asking)(?: (?:them|her|him|the recruiter|hr))? about\b"
     r"|\b(?:didn't|did not|hasn't|has not|haven't|never|won't) (?:answer|respond|reply)(?: anything)? (?:about|on|to)\b"
     r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"
-    r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no word (?:on|about)|not (?:sure|clear) (?:what|how))\b"
+    r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no (?:word|info|information|details)(?: yet)? (?:on|about|re|regarding)|"
+    r"not (?:sure|clear) (?:what|how))\b"
+    # what comes before was left open: "personal use was not mentioned", "the cap never came up"
+    r"|\b(?:(?:was|were|is|are|has been|have been) )?(?:not|never) (?:been )?(?:mentioned|discussed|specified|addressed|"
+    r"brought up|stated)\b|\b(?:wasn't|weren't|isn't|aren't|hasn't been|haven't been) (?:mentioned|discussed|specified|"
+    r"addressed|brought up|stated)\b|\b(?:never|didn't|did not) come up\b|\b(?:went )?unmentioned\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
+            r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:calendar\s)?(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"

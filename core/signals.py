@@ -19,6 +19,13 @@ _WORK_OWNER = re.compile(
     r"(?:(?!or\b|and\b|nor\b|but\b|plus\b)[\w-]+\s)?$"
 )
 _NEED_MORE = re.compile(r"\b(?:need|needs|needed|require|requires|more|additional|extra)\b")
+# "whatever you don't use", "credits we didn't spend": the unused balance, not a denial
+_UNUSED = re.compile(
+    r"\b(?:what|whatever|anything|that|which|credits?|tokens?|budget|balance|money|amount)\s+(?:you|u|we|i|they)\s+"
+    r"(?:don't|do not|didn't|did not|haven't|have not|won't)\s+(?:use|spend|need|burn|consume)\b\s*$"
+)
+# "whatever you need for work": what the work needs is the scope, not a need for more
+_WHATEVER_NEEDED = re.compile(r"\b(?:whatever|anything|everything|what)\s+(?:you|u|we|i|they)\s+(?:need|require)\s*$")
 _TOTAL_BEFORE = re.compile(
     r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
     r"\s*(?:is|=|:|of|comes to|of about|around|~|≈|at)?\s*(?:about|around|roughly|~)?\s*$"
@@ -261,6 +268,8 @@ def _unpriced_seat_clauses(prep: Prepared, sums: Sequence[int], main: Span) -> l
         start, end = prep.clause_at(match.start())
         if main[0] <= match.start() < main[1] or count_in(sums, (start, end)):
             continue
+        if main[1] <= start and not low[main[1] : start].strip(" +&"):
+            continue  # "$300/mo Cursor + ChatGPT allowance (...)": one allowance for both
         if prep.sentence_at(match.start()) != prep.sentence_at(main[0]):
             continue  # "They cover ChatGPT Plus. It's $20 a month.": the sum is that seat's
         opening = low[end : end + 2].lstrip()
@@ -458,6 +467,8 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
         negation = None  # "it's not like we can't use it for personal things"
     if negation is not None and _PERMISSIVE.match(before, negation.start()):
         negation = None  # "they don't mind if I use it on my side projects"
+    if negation is not None and _UNUSED.search(before):
+        negation = None  # "whatever you don't use stays in your account": what is unused
     return bool(negation or lx.NEGATION_AFTER.search(after))
 
 
@@ -481,9 +492,7 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
             match.group()
         ):
             personal.append(match)  # "it's not like we can't use it for personal things"
-        elif "only" not in match.group() and _NEED_MORE.search(
-            prep.low[prep.clause_at(match.start())[0] : match.start()]
-        ):
+        elif "only" not in match.group() and _about_more(prep, match):
             continue  # "if we need more for client work it gets raised": about the top-up
         elif (
             _negated(prep, match)
@@ -496,7 +505,7 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     weak = [
         m
         for m in _matches(prep, lx.WORK_WEAK, scope, questions)
-        if not _negated(prep, m, reach=0) and not _NEED_MORE.search(prep.low[prep.clause_at(m.start())[0] : m.start()])
+        if not _negated(prep, m, reach=0) and not _about_more(prep, m)
     ]
     conditional = next((m for m in strong if m.group().startswith("as long as")), None)
     if conditional is not None:  # "use it for anything, as long as it's work"
@@ -510,12 +519,21 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     return None
 
 
+def _about_more(prep: Prepared, match: re.Match[str]) -> bool:
+    """"if we need more for client work it gets raised": the work phrase is about the top-up
+    ("whatever you need for work" is the scope)."""
+    before = prep.low[prep.clause_at(match.start())[0] : match.start()]
+    return bool(_NEED_MORE.search(before)) and not _WHATEVER_NEEDED.search(before)
+
+
 def _expiry(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
     """The first expiry reading that holds; "not paid out" is not a cash-out."""
     for value, pattern in lx.EXPIRY:
         for match in _matches(prep, pattern, scope, questions):
             if value == "cash_out" and _negated(prep, match, reach=1):
                 continue
+            if value == "rolls_over" and _negated(prep, match, reach=1):
+                return _found(prep, "expires", match)  # "rollover? no.", "not carried over"
             return _found(prep, value, match)
     return None
 
