@@ -261,6 +261,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("use:some_personal"),
             r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?|experiments?|tinkering|stuff|things)",
+            r"\b(?:a |an )?(?:reasonable|limited|small|modest|occasional|moderate) (?:amount|level|degree|measure|share) of (?:personal|private|non-work)\b",
             r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:[\w-]+\s)?(?:for\s)?(?:the\s)?(?:work|business|job|company)",
             r"\bwithin reason\b",
             r"\bwork first\b",
@@ -322,6 +323,11 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bduring work(?:ing)? hours only\b",
             r"\bin the course of (?:your |the |their )?(?:employment|work|duties|job|role)\b",
             r"\bin connection with (?:your |the |their |the employee's |his or her )?(?:employment|work|duties|job|role)\b",
+            r"\bin connection with (?:the )?(?:company|employer|firm)(?:'s)? business\b",
+            r"\b(?:connected|related) (?:to|with) (?:your|the|their) (?:role|job|work|duties|position|employment)\b",
+            r"\b(?:required|needed) (?:by|for|in) (?:your|the|their) (?:role|job|position|duties)\b",
+            r"\bincurred (?:in|while|when) (?:performing|the performance of|carrying out|the course of|delivering)\b",
+            r"\b(?:solely|exclusively|only) for (?:tools|services|resources) (?:required|needed|necessary)\b",
             r"\b(?:relate|related|relating) to (?:your |our |the )?(?:company's |company |employer's )?(?:work|business|duties|role|job|employment)",
             r"\bperformance of (?:your|the|their|the employee's) (?:duties|work|role|job)\b",
         ),
@@ -341,6 +347,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bno (?:limits?|restrictions?|rules) on (?:what|how|which|where)\b",
             r"\b(?:use|spend) (?:it|them) (?:for|on) both\b",
             r"\bwork or play\b",
+            r"\b(?:out of|for|from) (?:purely )?(?:personal|private) interests?\b",
             r"\b(?:personal|private|work|professional) or (?:otherwise|not)\b",
             r"\bfor (?:(?:any|general|open|free) )?experimentation\b",
             r"\b(?:to )?play (?:with|around)\b",
@@ -377,7 +384,8 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\banything (?:you|u) (?:like|want|wish|choose|fancy|need)\b",
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
             r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
-            r"\bany (?:purpose|use|project)\b",
+            # not "any use of AI tools is subject to the policy": a rule about use, not an opening
+            r"\bany (?:purpose|use|project)\b(?!\s(?:of\s)?(?:[\w-]+\s){0,6}?(?:is|are|must be|shall be) (?:subject to|governed by|bound by|monitored|logged))",
             r"\bhowever (?:you|u|i|we|they) (?:like|want|wish|please|see fit)\b",
             r"\bas you (?:like|wish|please|see fit)\b",
             r"\bwhatever (?:you|u) (?:like|want|wish|please)\b",
@@ -529,6 +537,8 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bunused\b[^.;\n]{0,30}\b(?:cash|your (?:salary|paycheck|paycheque|payslip))\b",
             r"\b(?:left|leftover|remaining|remainder|unused|unspent|unutili[sz]ed)\b[^.;\n]{0,40}\b(?:added|paid|goes|go|credited|returned) (?:back )?(?:to|into|on|with|in) (?:my|your|the|their) (?:\w+ )?(?:pay|paycheck|paycheque|payslip|salary|payroll)\b",
             r"\b(?:keep|pocket) (?:the|whatever|what(?:'s| is)) (?:rest|left|leftover|remainder|unused|you don't use)",
+            r"\b(?:unused|unspent|leftover|remaining|left over)\b[^.;\n]{0,80}\bpaid (?:to you |out )?(?:through|via|in|with|on) "
+            r"(?:the |your )?(?:\w+ )?(?:payroll|pay run|salary|paycheck|paycheque|payslip)\b",
             r"\b(?:keep|pocket|get) (?:what|whatever) (?:you )?(?:don't|do not|didn't) (?:spend|use)",
             r"\b(?:don't|do not|didn't) (?:spend|use)[^.;\n]{0,25}\b(?:as|in) cash\b",
         ),
@@ -672,6 +682,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:increase|raise|bump|extend|expand|boost)(?:d|s)? (?:it|the (?:\S+ )?(?:budget|allowance|limit|cap|amount)|your (?:budget|allowance|limit))",
             r"\bmore (?:if|when|as|on|upon) (?:(?:i|you|we|u|they) )?(?:ask|need|request|required|needed)",
             r"\brequest (?:more|extra|additional)\b",
+            r"\b(?:request|requested|requesting|apply for|ask for)\s(?:an?\s)?(?:increase|top[- ]?up|higher (?:limit|budget|allowance|cap))\b",
+            r"\b(?:additional|extra|more|further)\s(?:[\w-]+\s)?(?:may|can|could|will)\sbe\s(?:requested|approved|granted|provided|allocated|made available|added)\b",
             r"\b(?:more|extra|additional|run out|runs out|ran out|need)\b[^.\n]{0,30}\bjust ask\b",
             r"\bask for more\b",
             r"\brequest more\b",
@@ -683,7 +695,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:if|when|once) (?:you|u|i|we|they|someone|anyone) (?:runs? out|ran out|go(?:es)? over|exceeds?|needs? more|use it up|burns? through)",
             r"\bcovers? (?:any |all |the )?(?:overages?|extra|excess)",
             r"\bscales? (?:up )?with\b",
-            r"\b(?:we'?ll|we will|we'?d|they'?ll|they will|they'?d|would|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b",
+            r"\b(?:we'?ll|we will|we'?d|they'?ll|they will|they'?d|would|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b"
+            r"(?! (?:you )?(?:an?|the|this|our|my) (?:offer|invitation|welcome|deadline))",
             r"\bapproves? (?:extra|more|additional|an? increase|top[- ]?ups?)\b",
             r"\b(?:raise|increase|top[- ]?up|more) (?:is )?possible\b",
             r"\b(?:can|will|may|could|happily|gladly)\s+(?:\w+\s+)?(?:increase|raise|extend|top (?:it )?up)\b",
@@ -699,7 +712,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bjust file a ticket\b",
             r"\bmore (?:if|when) (?:the |your |a )?(?:job|work|project|team)s? needs?\b",
             r"\bwe (?:raise|increase|top up|bump)\b",
-            r"\b(?:additional|extra|more) (?:budget|credits?|tokens?|allocation|funds?|spend)\b[^.;\n]{0,25}\b(?:is |are )?(?:approved|provided|granted|given|available|added)\b",
+            r"\b(?:additional|extra|more|further) (?:budget|credits?|tokens?|allocation|funds?|spend|capacity|quota|usage)\b[^.;\n]{0,25}\b(?:is |are )?(?:approved|provided|granted|given|available|added)\b",
             r"\brequests? for more (?:is |are )?(?:routinely |usually |always )?(?:approved|granted)\b",
             r"\b(?:increased|raised|topped up|extended) automatically\b",
             r"\breplenish(?:es|ed)? it\b",
@@ -729,7 +742,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
 # --- Framing and tax ----------------------------------------------------------------------
 
 _TOTAL = (
-    r"\b(?:total (?:comp(?:ensation)?|rewards?|package|remuneration|pay)|\btc\b|\bctc\b|\bote\b|comp(?:ensation)? "
+    r"\b(?:total (?:(?:target|annual|annualised|annualized|expected|guaranteed|on-target) )?(?:comp(?:ensation)?|rewards?|package|remuneration|pay)|\btc\b|\bctc\b|\bote\b|comp(?:ensation)? "
     r"(?:package|number|figure|total)|your (?:comp(?:ensation)?|package)|package value|headline (?:number|figure))"
 )
 COMP_FRAMING = _re(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -193,7 +194,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\bper\s(?:calendar\s)?(?:mo|month|mth)\b|\ba\smonth\b|\bmonthly\b|"
+            r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"
@@ -212,7 +213,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"/\s?(?:yr|year|y|annum|a)\b|\bper\s(?:yr|year|annum|anum)\b|\ba\s(?:yr|year)\b|\bannually\b|"
             r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
-            r"\bper\scalendar\syear\b|\byear(?:ly)?\sbudget\b|"
+            r"\b(?:per|in any|in a|each|every)\s(?:calendar|plan|financial|fiscal|benefits?|school|contract)\syear\b|\byear(?:ly)?\sbudget\b|"
             r"\bpro jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
             r"\banual\w*|年額|年間|毎年|/年|(?<![\d０-９])年(?=[\d０-９])"
         ),
@@ -231,6 +232,10 @@ _NEXT_LINE_PERIOD = re.compile(rf"\s*(?:(?:period|frequency|cadence|paid|every|p
 _HEADING_PERIOD = re.compile(rf"^\s*{_PERIOD_WORD}\s*:\s*$")
 _EITHER_PERIOD = re.compile(
     r"\s+or\s+(?:per|a|an|each|every|/)?\s?(?:day|week|month|quarter|year|annum|monthly|yearly|annually)\b"
+)
+# "paid in twelve monthly instalments": how a sum is paid out, not its period
+_INSTALMENTS = re.compile(
+    r"\s(?:equal\s)?(?:instal(?:l)?ments?|tranches?|payments?|pay ?runs?|payroll|pay ?cycles?|paychecks?|pay ?periods?)\b"
 )
 _PAY_SCHEDULE = re.compile(r"\b(?:payable|paid(?: out)?|disbursed|distributed|deposited|credited|loaded|issued)\s$")
 _LEAD_PERIOD = re.compile(
@@ -302,7 +307,9 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int, next_su
             break  # "年額600万円、AIクレジット 月額2万円", "$160k base, monthly $300": the next sum's own period
         if _EITHER_PERIOD.match(prep.low, after.end()):
             return None  # "didn't say per month or per year"
-        if _PAY_SCHEDULE.search(prep.low, max(0, after.start() - 16), after.start()):
+        if _PAY_SCHEDULE.search(prep.low, max(0, after.start() - 16), after.start()) or _INSTALMENTS.match(
+            prep.low, after.end()
+        ):
             schedule = schedule or after.lastgroup
             continue
         return after.lastgroup
@@ -310,7 +317,7 @@ def _period_near(prep: Prepared, start: int, end: int, lo: int, hi: int, next_su
         return "month"
     last = None
     # up to the sum's first character, which a lead period ("月3,000円") looks ahead at
-    for before in _ANY_PERIOD.finditer(prep.low, max(lo, start - 45), start + 1):
+    for before in _ANY_PERIOD.finditer(prep.low, lo, start + 1):
         if before.end() <= start:
             last = before
     if last is not None:
@@ -398,7 +405,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         if low[own_clause - 1 : own_clause] == "(":  # "monthly AI allowance (USD 250)"
             own_clause = clause_lo
         elif own_clause > clause_lo:  # "the AI budget is yearly, $3,600": a clause with no sum of its own
-            previous = prep.clause_at(own_clause - 2)
+            index = bisect.bisect_left(prep.clauses, (own_clause, -1)) - 1
+            previous = prep.clauses[index] if index >= 0 else (clause_lo, own_clause)
             if not count_in(starts, previous):
                 own_clause = max(clause_lo, previous[0])
         lo = max(clause_lo, own_clause, found[-1].end if found else 0)

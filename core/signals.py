@@ -24,11 +24,21 @@ _UNUSED = re.compile(
     r"\b(?:what|whatever|anything|that|which|credits?|tokens?|budget|balance|money|amount)\s+(?:you|u|we|i|they)\s+"
     r"(?:don't|do not|didn't|did not|haven't|have not|won't)\s+(?:use|spend|need|burn|consume)\b\s*$"
 )
+# "not restricted to tools connected with your role": the work phrase is what it is not limited to
+_NOT_LIMITED_TO = re.compile(
+    r"\b(?:not|n't|never)\s+(?:be\s+)?(?:restricted|limited|confined|tied)\s+(?:only\s+)?to\b(?:\s+\S+){0,3}\s*$"
+)
+# "In addition to standard equipment, ...": what the sentence is not about
+_BESIDES = re.compile(
+    r"\b(?:in addition to|besides|apart from|aside from|on top of|as well as|alongside|other than)\s(?:[\w'-]+\s){0,3}$"
+)
 # "whatever you need for work": what the work needs is the scope, not a need for more
 _WHATEVER_NEEDED = re.compile(r"\b(?:whatever|anything|everything|what)\s+(?:you|u|we|i|they)\s+(?:need|require)\s*$")
 _TOTAL_BEFORE = re.compile(
-    r"(?:total (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
-    r"\s*(?:is|=|:|of|comes to|of about|around|~|≈|at)?\s*(?:about|around|roughly|~)?\s*$"
+    r"(?:total (?:(?:target|annual|annualised|annualized|expected|guaranteed|on-target) )?"
+    r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:is|=|:|of|comes to|of about|around|~|≈|at|will be|would be)?\s*"
+    r"(?:about|around|roughly|approximately|approx\.?|circa|c\.|~|an estimated|estimated)?\s*$"
 )
 _TOTAL_AFTER = re.compile(
     r"^\s*(?:/\s?(?:yr|year)|a year|per year|annually|p\.?a\.?)?\s*(?:in )?"
@@ -495,7 +505,7 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
         elif "only" not in match.group() and _about_more(prep, match):
             continue  # "if we need more for client work it gets raised": about the top-up
         elif (
-            _negated(prep, match)
+            (_negated(prep, match) or _NOT_LIMITED_TO.search(prep.low, prep.clause_at(match.start())[0], match.start()))
             and not re.search(r"\bno\b|\bnot\b|n't", match.group())
             and not match.group().startswith(("anything", "everything"))
         ):
@@ -507,6 +517,8 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
         for m in _matches(prep, lx.WORK_WEAK, scope, questions)
         if not _negated(prep, m, reach=0) and not _about_more(prep, m)
     ]
+    # "for official work as well as personal learning": the work phrase is half of an opening
+    strong = [m for m in strong if not any(m.start() <= p.start() < m.end() for p in personal)]
     conditional = next((m for m in strong if m.group().startswith("as long as")), None)
     if conditional is not None:  # "use it for anything, as long as it's work"
         return _found(prep, "work_only", conditional)
@@ -520,7 +532,7 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
 
 
 def _about_more(prep: Prepared, match: re.Match[str]) -> bool:
-    """"if we need more for client work it gets raised": the work phrase is about the top-up
+    """ "if we need more for client work it gets raised": the work phrase is about the top-up
     ("whatever you need for work" is the scope)."""
     before = prep.low[prep.clause_at(match.start())[0] : match.start()]
     return bool(_NEED_MORE.search(before)) and not _WHATEVER_NEEDED.search(before)
@@ -735,6 +747,8 @@ def _kit(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     if found is not None:
         return found
     for match in _matches(prep, lx.KIT_EQUIPMENT, scope, questions):
+        if _BESIDES.search(prep.low, max(0, match.start() - 40), match.start()):
+            continue  # "In addition to standard equipment, the Company will pay for ...": not this
         sentence = prep.sentence_at(match.start())
         if lx.PROVISION.search(prep.low, sentence[0], sentence[1]):
             return _found(prep, "yes", match)
@@ -958,7 +972,7 @@ def _components(
         limit = _LIMIT_BEFORE.search(low, max(0, mention.start - 24), mention.start)
         if limit and any(component.kind == "allowance" for component in components):
             continue  # "carries over, up to a maximum of USD 1,500": a limit, not another allowance
-        total_before = _TOTAL_BEFORE.search(low[max(0, mention.start - 30) : mention.start])
+        total_before = _TOTAL_BEFORE.search(low, max(0, mention.start - 80), mention.start)
         if total_before and position and stated_total is money[position - 1]:
             total_before = None  # "£140k TC: £115k base": the total named the sum before it
         if total_before and _COUNTED_IN.search(low[max(0, mention.start - 50) : mention.start]):
@@ -1069,12 +1083,17 @@ def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepare
     assumed = False
     if kind == "sign_on":
         annual = mention.amount
-    elif kind == "equity" and mention.period is None:
+    elif kind == "equity" and (mention.period is None or mention.phrase == prep.source(mention.start, mention.end)):
+        # a grant's value, spread over its vesting years ("$90k, vesting in annual tranches over three
+        # years"); "$40k/yr" (a period right after the sum) is already a yearly figure
         vest = lx.VESTING.search(clause_text) or lx.VESTING.search(prep.low[slice(*prep.sentence_at(mention.start))])
         word = (vest.group(1) or vest.group(2)) if vest else "0"
         years = int(word) if word.isdigit() else lx.NUMBER_WORDS[word]
-        annual = mention.amount / years if years else None
-    elif annual is None and kind in ("base", "bonus", "allowance", "stipend"):
+        if years:
+            annual = mention.amount / years
+        elif mention.period is None:
+            annual = None
+    elif annual is None and kind in ("base", "bonus", "allowance", "stipend"):  # yearly unless said
         annual, assumed = mention.amount, True
     return Component(
         kind=kind,
