@@ -284,6 +284,9 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("use:work_only"),
             r"\bwork[- ]only\b",
+            r"\b(?:business|company|job|client|official)-only\b",
+            r"\b(?:anything|everything|whatever) (?:(?:that(?:'s| is)|which is) )?(?:work|job|business|project|company|client)[- ]related\b",
+            r"\bonly (?:use|spend|apply) (?:it |them )?(?:on|for) (?:work|business|company|client|job|the job|official|internal)\b",
             r"\bwork[- ](?:use|usage|purposes?)[- ]only\b",
             r"\bonly (?:for|on|to be used for|usable for|use(?:d)? for) (?:work|business|company|job|official|professional|the job|your job|our|client|internal|project)",
             r"\b(?:work|business|company|job|professional|official)(?:[- ]related)? (?:use|usage|purposes?|tasks?|projects?|stuff)? ?only\b",
@@ -382,8 +385,9 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpersonal (?:projects?|use)\s*\?\s*(?:totally |fully )?(?:allowed|fine|ok|okay|yes|sure)\b",
             r"\bnobody said (?:you|we|i) can(?:'t|not)\b",
             r"\banything (?:you|u) (?:like|want|wish|choose|fancy|need)\b",
+            r"\bany (?:app|tool|product|service|model|subscription|thing)s? (?:you|u) (?:like|want|wish|choose|fancy|prefer)\b",
             r"\bside[- ](?:projects?|hustles?|gigs?)\b",
-            r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b",
+            r"\b(?:for|on) (?:[\w-]+ )?(?:anything|whatever|everything)\b(?!\s+(?:(?:that(?:'s| is)|which is)\s+)?(?:work|job|business|project|company|client)(?:[- ]related)?\b)",
             # not "any use of AI tools is subject to the policy": a rule about use, not an opening
             r"\bany (?:purpose|use|project)\b(?!\s(?:of\s)?(?:[\w-]+\s){0,6}?(?:is|are|must be|shall be) (?:subject to|governed by|bound by|monitored|logged))",
             r"\bhowever (?:you|u|i|we|they) (?:like|want|wish|please|see fit)\b",
@@ -457,7 +461,7 @@ NEGATION_AFTER = re.compile(
 )
 # A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
 CORRECTION = re.compile(
-    r"\b(?:scratch that|i was wrong|i misread|i mean\b|my mistake|oops|sorry,|update from|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
+    r"\b(?:scratch that|scratch the (?:[\w-]+ ){1,2}(?:part|bit|thing)|i was wrong|i misread|i mean\b|my mistake|oops|sorry,|update from|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
     r"actually,? (?:scratch|no\b|wait)|supersedes|overrides|"
     r"but (?:the )?(?:contract|offer(?: letter)?|letter|agreement|policy)(?: i got| itself)? (?:says|states|reads))"
 )
@@ -512,7 +516,7 @@ INDIRECT_QUESTION = re.compile(
     # what comes before was left open: "personal use was not mentioned", "the cap never came up"
     r"|\b(?:(?:was|were|is|are|has been|have been) )?(?:not|never) (?:been )?(?:mentioned|discussed|specified|addressed|"
     r"brought up|stated)\b|\b(?:wasn't|weren't|isn't|aren't|hasn't been|haven't been) (?:mentioned|discussed|specified|"
-    r"addressed|brought up|stated)\b|\b(?:never|didn't|did not) come up\b|\b(?:went )?unmentioned\b"
+    r"addressed|brought up|stated)\b|\b(?:never|didn't|did not) (?:come|came) up\b|\bno (?:rule|policy|clause|line|one|document) (?:saying|that says|stating|says)\b|\b(?:never|didn't|did not|doesn't|does not|don't|nobody|no one) (?:said|say|says|told me|mentioned|stated) (?:that )?(?:it was|it's|it is|it'd be|they were|they're)\b|\b(?:assuming|supposing|suppose|hypothetically|let's say) (?:that )?(?:they|it|you|we|i|the)\b|\bif\b(?:\s+[\w']+){1,4}\s+(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b|\b(?:went )?unmentioned\b"
 )
 
 # --- Expiry -------------------------------------------------------------------------------
@@ -525,7 +529,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpaid out\b",
             r"\bpaid (?:to you )?(?:in|as) cash\b",
             r"\b(?:leftover|rest|remainder|unused|balance)\b[^.;\n]{0,12}\b(?:as|in) cash\b",
-            r"\b(?:leftovers?|unused|unspent|the rest)\b[^.;\n]{0,25}\b(?:added|goes|go|paid) (?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
+            r"\b(?:leftovers?|unused|unspent|the rest|(?:whatever|what) (?:you|u|i|we) (?:don't|do not|didn't) (?:spend|use))\b[^.;\n]{0,25}\b(?:added|goes|go|paid) (?:to|into) (?:your|my|the) (?:next |\w+ )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\brefunded as (?:salary|cash|pay)\b",
             r"\b(?:goes|go|get|gets|are|is) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
@@ -633,6 +637,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:they'll|we'll|they will|we will|will|would|can) upgrade (?:the |your |my |our )?(?:plan|seat|tier|subscription|account|limits?)\b",
             r"\b(?:they|we|finance|he|she|it)(?:'ll| will| would)? (?:just |simply |happily )?add (?:more|extra)\b",
             r"\buncapped\b",
+            r"\b(?:don't|do not|doesn't|does not|won't|will not|never) (?:cap|limit|ration) (?:it|them|the (?:budget|spend|usage|credits|tokens))\b",
             r"\bno (?:hard |spending |usage |budget |upper )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
             r"\bnot capped\b",
             r"\bwithout (?:a |any )?(?:hard )?(?:cap|limit)s?\b",
@@ -643,6 +648,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
+            r"\b(?:not|isn't|is not|never|n't|wasn't|was not) (?:really )?unlimited\b",
             r"\bno (?:upgrades?|increases?|extensions?|extra (?:credits|budget|money|funds))\b",
             r"\btough luck\b",
             r"\btop[- ]?ups?\s*[:=]?\s*(?:no|none|n|false|not available)\b",

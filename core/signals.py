@@ -32,6 +32,13 @@ _NOT_LIMITED_TO = re.compile(
 _BESIDES = re.compile(
     r"\b(?:in addition to|besides|apart from|aside from|on top of|as well as|alongside|other than)\s(?:[\w'-]+\s){0,3}$"
 )
+# "No AI budget at all", "there's no token allowance": an allowance that is not there
+_NO_ALLOWANCE = re.compile(
+    r"\b(?:no|zero|without(?: any| an?)?)\s(?:ai|llm|token|api|genai|tooling) "
+    r"(?:budget|allowance|stipend|credits?|perk)s?\b"
+)
+# "If personal use were allowed (I'd call it a perk), but ...": only its own clause is hypothetical
+_COUNTERFACTUAL = re.compile(r"\b(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b")
 # "whatever you need for work": what the work needs is the scope, not a need for more
 _WHATEVER_NEEDED = re.compile(r"\b(?:whatever|anything|everything|what)\s+(?:you|u|we|i|they)\s+(?:need|require)\s*$")
 _TOTAL_BEFORE = re.compile(
@@ -68,6 +75,8 @@ _INNER_YES_NO = re.compile(rf"[:–—]\s*{_YES_NO_OPENER}")
 _UNKNOWN_ANSWER = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:(?:i'm |i am |we're |still )?not (?:sure|clear|known|specified|stated|mentioned|decided)|"
     r"no idea|unclear|unknown|(?:i )?(?:don't|do not) know|dunno|tbd|tba|(?:they )?didn't say|"
+    r"(?:the (?:offer(?: letter)?|letter|contract|email|policy|recruiter|doc|document) |it |hr )?"
+    r"(?:doesn't|does not|didn't|did not|won't) (?:say|specify|mention|tell)|"
     r"no (?:answer|reply|response|word)(?: yet)?|not yet|pending|waiting|who knows|nobody knows|"
     r"['\"]?(?:[a-z]+(?: [a-z]+)?, )?let me check|(?:they'll|she'll|he'll|will) get back)\b"
 )
@@ -227,13 +236,22 @@ _SUM_CORRECTION = re.compile(
     r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo)\b|\bnot one[- ]time\b"
 )
 
+# "the allowance isn't $1,500/month, it's $1,500 per year": the sum after the comma stands
+_SUM_DENIED = re.compile(
+    r"\b(?:isn't|is not|wasn't|was not|not)\s(?:[^.;,]|[.,](?=\d)){0,40}?,"
+    r"\s*(?:it's|it is|it was|they're|but|rather|more like)\s(?=\S{0,4}\d)"
+)
+
 
 def _corrected(prep: Prepared, money: list[MoneyMention]) -> list[MoneyMention]:
     """ "$500 a month, sorry, $400 a month": a sum corrected later is replaced by the correction."""
-    marks = prep.everywhere(_SUM_CORRECTION)
-    if not marks or len(money) < 2:
+    if len(money) < 2:
         return money
-    mark = marks[-1].start()
+    marks = [match.start() for match in prep.everywhere(_SUM_CORRECTION)]
+    marks += [match.end() for match in prep.everywhere(_SUM_DENIED)]  # "isn't $1,500/month, it's $1,500 a year"
+    if not marks:
+        return money
+    mark = max(marks)
     before = [mention for mention in money if mention.end <= mark]
     after = [mention for mention in money if mention.start >= mark]
     if len(before) == 1 and len(after) == 1:  # one sum, restated: the later one stands
@@ -382,7 +400,7 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for match in prep.everywhere(lx.INDIRECT_QUESTION):  # "they didn't say whether it's work-only"
         start = prep.clause_at(match.start())[0]
         end = prep.sentence_at(match.start())[1]
-        if not re.search(r"\b(?:whether|if)\b", match.group()):
+        if not re.search(r"\b(?:whether|if)\b", match.group()) or _COUNTERFACTUAL.search(match.group()):
             end = prep.clause_at(match.start())[1]  # "nothing said about personal use, doesn't roll over"
         reply = _REPLY.search(prep.low, match.end(), end)  # "I asked if ... and they said no"
         if reply is not None and _SAID_YES.match(prep.low, reply.start()):
@@ -517,8 +535,10 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
         for m in _matches(prep, lx.WORK_WEAK, scope, questions)
         if not _negated(prep, m, reach=0) and not _about_more(prep, m)
     ]
-    # "for official work as well as personal learning": the work phrase is half of an opening
-    strong = [m for m in strong if not any(m.start() <= p.start() < m.end() for p in personal)]
+    # "for official work as well as personal learning": the work phrase is half of an opening;
+    # "work-related learning only": the personal word is inside the restriction
+    personal = [p for p in personal if not any(m.start() <= p.start() and p.end() <= m.end() for m in strong)]
+    strong = [m for m in strong if not any(m.start() <= p.start() < m.end() < p.end() for p in personal)]
     conditional = next((m for m in strong if m.group().startswith("as long as")), None)
     if conditional is not None:  # "use it for anything, as long as it's work"
         return _found(prep, "work_only", conditional)
@@ -660,7 +680,8 @@ _DETERMINERS = frozenset({"the", "a", "an", "your", "my", "our", "their", "his",
 _EARNINGS_OR_RENT = r"rent|mortgage|tuition|earn\w*|income|(?:i|we|you|they) (?:make|made)"
 _NOT_AN_ALLOWANCE = re.compile(
     r"\b(?:(?:cloud|aws|gcp|azure|utility|electricity|phone|monthly|team's|our|the) bills?|invoices?|"
-    rf"{_EARNINGS_OR_RENT})\b"
+    rf"{_EARNINGS_OR_RENT}|"
+    r"(?:i|we) pay\b[^.;\n]{0,40}\b(?:myself|ourselves|out of (?:my |our )?(?:own )?pocket|personally))\b"
 )
 # What else a sum can be, when the text names no allowance: rent, an hourly rate, a price, earnings...
 _OTHER_SUM = re.compile(
@@ -763,6 +784,8 @@ def _mentions_allowance(prep: Prepared) -> bool:
     if prep.first(lx.PRODUCT_TIER) or prep.first(lx.KIT):
         return True
     for start, end in prep.sentences:
+        if _NO_ALLOWANCE.search(low, start, end):
+            continue  # "No AI budget at all"
         provided = lx.PROVISION.search(low, start, end) or lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
         if (lx.KIT_EQUIPMENT.search(low, start, end) or lx.PRODUCTS.search(low, start, end)) and provided:
             return True
@@ -995,7 +1018,9 @@ def _components(
             and not lx.ALLOWANCE_CORE_NOUNS.search(clause_text)
         ):
             kind = None  # "the team's cloud bill hit $30k because of all the LLM calls"
-        if kind is None and alone and not _OTHER_SUM.search(clause_text):  # "I make $160k ..., they pay for Claude Pro"
+        if (
+            kind is None and alone and not _OTHER_SUM.search(clause_text) and not _NOT_AN_ALLOWANCE.search(clause_text)
+        ):  # "I make $160k ..., they pay for Claude Pro"
             kind = _clause_kind(low[sentence[0] : sentence[1]])
             if kind in ("allowance", "stipend"):
                 clause = sentence
