@@ -117,13 +117,13 @@ ALLOWANCE_NOUNS = _re(
 )
 # Named products: a seat on one of these is an allowance even without a sum or a noun.
 PRODUCTS = _re(
-    r"\bchatgpt(?: (?:plus|pro|team|business|enterprise|edu))?",
-    r"\bclaude(?: (?:pro|max|team|enterprise|code))?",
-    r"\b(?:github )?copilot(?: (?:pro\+?|pro|business|enterprise|individual))?",
-    r"\bcursor(?: (?:pro|ultra|business|teams?))?",
-    r"\bgemini(?: (?:advanced|pro|ultra|business|enterprise|code assist))?",
-    r"\bperplexity(?: pro)?",
-    r"\bwindsurf(?: pro)?",
+    r"\bchatgpt(?:[ -](?:plus|pro|team|business|enterprise|edu))?",
+    r"\bclaude(?:[ -](?:pro|max|team|enterprise|code))?",
+    r"\b(?:github )?copilot(?:[ -](?:pro\+?|pro|business|enterprise|individual))?",
+    r"\bcursor(?:[ -](?:pro|ultra|business|teams?))?",
+    r"\bgemini(?:[ -](?:advanced|pro|ultra|business|enterprise|code assist))?",
+    r"\bperplexity(?:[ -]pro)?",
+    r"\bwindsurf(?:[ -]pro)?",
     r"\bmidjourney",
     r"\bcodeium",
     r"\btabnine",
@@ -173,6 +173,7 @@ PROVISION = _re(
     r"\byou(?:'ll| will)? (?:get|receive)\b",
 )
 KIT = _re(
+    *more("kit"),
     r"\bcloud credits?\b",
     r"\b(?:aws|gcp|azure) credits?\b",
     r"\b(?:aws|gcp|azure|google cloud|vertex|bedrock)\b[^.;\n]{0,25}\bcredits?\b[^.;\n]{0,40}\bfor the [\w-]+ team\b",
@@ -206,6 +207,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "stipend",
         _re(
+            *more("form:stipend"),
             r"\bstipends?\b",
             r"\bcash\b(?! out)",
             r"\b(?:added|paid) (?:to|into|with|on) (?:your|the) (?:pay|salary|paycheck|paycheque|payslip|payroll)",
@@ -225,7 +227,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmembership\b",
             r"\blicen[cs]es?\b",
             r"\b(?:pro|plus|max|team|business|enterprise|paid|premium|individual|ultra) plans?\b",
-            r"\b(?:chatgpt|claude|copilot|cursor|gemini|google|perplexity|windsurf)(?: ai)?\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual)\b",
+            r"\b(?:chatgpt|claude|copilot|cursor|gemini|google|perplexity|windsurf)(?: ai)?[\s-](?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual)\b",
             r"\b(?:midjourney|firefly|claude|chatgpt|gemini|copilot|cursor|perplexity|windsurf)\b[^.;\n]{0,12}\bplans?\b",
             r"\b(?:github )?copilot\b",
             r"\bcursor\b",
@@ -249,7 +251,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Searched in a slice of the text that may begin mid-word ("an't use it for"): any "-n't" counts.
 # Spanish "(lo) que no uses" is "unused", not a denial.
-_NEG = r"(?:\bno(?!(?<=\bque no)\s(?:uses|usas|utilices|utilizas|gastes|gastas|consumas|consumes)\b)|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
+_NEG = r"(?:\bnicht|\bkein\w*|\bpas|\bjamais|\baucun\w*|\bnunca|\bningun\w*|\bno(?!(?<=\bque no)\s(?:uses|usas|utilices|utilizas|gastes|gastas|consumas|consumes)\b)|\bnone|\bnot|\bnever|\b\w+n't|\bcannot|\bwithout|\bw/o|\bnor)"
 # Every English "-n't" spelled out, for patterns scanned over whole words: the prefilter
 # (core/prefilter.py) can then tell where a match starts, which it cannot for \w+n't.
 # What "no ... on/with" denies when it opens use up: "no restriction on personal use", "no problem with side projects"
@@ -452,7 +454,11 @@ VERBAL_NEGATION_BEFORE = re.compile(r"(?:\bnot|\bnever|n't|\bcannot)\b(?:\s+\S+)
 NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,40}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|doesn't count|does not count|isn't covered|not covered|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table|not on the table|"
-    r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do))\b"
+    r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do)|"
+    # German, French, Spanish
+    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
+    r"non (?:autorisée?s?|permise?s?)|pas (?:autorisée?s?|permise?s?|possible)|exclue?s?|no (?:está |están )?permitid[oa]s?|"
+    r"prohibid[oa]s?|no se permite|no autorizad[oa]s?)\b"
     r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
     r"|^\s*\?\s*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?(?:no|nope|not|never)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
@@ -471,7 +477,7 @@ NOT_RESTRICTED_AFTER = re.compile(
 )
 # A seat on a named plan tier is an allowance by itself; a bare product name is not ("GPT-4 vs Claude?").
 PRODUCT_TIER = re.compile(
-    r"\b(?:chatgpt|claude|copilot|cursor|gemini|google|perplexity|windsurf)(?: ai)?\s(?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual|edu)\b"
+    r"\b(?:chatgpt|claude|copilot|cursor|gemini|google|perplexity|windsurf)(?: ai)?[\s-](?:plus|pro\+?|max|team|teams|business|enterprise|ultra|advanced|individual|edu)\b"
     r"|\b(?:midjourney|firefly)\b[^.;\n]{0,12}\b(?:plan|seat|subscription|licen[cs]e)\b"
 )
 # Nouns that make an AI word an allowance in the same sentence ("AI tools are great" is not one).
@@ -514,6 +520,12 @@ INDIRECT_QUESTION = re.compile(
     r"no mention of|nothing\b[^.;\n]{0,25}\b(?:about|on)|no (?:word|info|information|details)(?: yet)? (?:on|about|re|regarding)|"
     r"not (?:sure|clear) (?:what|how))\b"
     # what comes before was left open: "personal use was not mentioned", "the cap never came up"
+    # German, French, Spanish, Japanese
+    r"|\bob\b|\b(?:stand|steht) (?:nirgends|nicht drin|nichts)\b|\bkeine angaben?\b|\bnicht geregelt\b"
+    r"|\b(?:aucune idée|je ne sais pas|je sais pas|on ne sait pas|pas sûr|pas clair)\b[^.;\n]{0,10}\bsi\b"
+    r"|\brien (?:de )?(?:précisé |dit |indiqué |prévu )?(?:sur|concernant|à propos)\b|\bne (?:dit|précise|mentionne) rien\b"
+    r"|\b(?:no|tampoco) (?:sé|sabemos|sabe|se sabe) si\b|\bni idea (?:de )?si\b"
+    r"|\bno (?:dice|pone|menciona|especifica|aclara) nada\b|不明|未定|記載(?:なし|がない|されていない)|書いてない"
     r"|\b(?:(?:was|were|is|are|has been|have been) )?(?:not|never) (?:been )?(?:mentioned|discussed|specified|addressed|"
     r"brought up|stated)\b|\b(?:wasn't|weren't|isn't|aren't|hasn't been|haven't been) (?:mentioned|discussed|specified|"
     r"addressed|brought up|stated)\b|\b(?:never|didn't|did not) (?:come|came) up\b|\bno (?:rule|policy|clause|line|one|document) (?:saying|that says|stating|says)\b|\b(?:never|didn't|did not|doesn't|does not|don't|nobody|no one) (?:said|say|says|told me|mentioned|stated) (?:that )?(?:it was|it's|it is|it'd be|they were|they're)\b|\b(?:assuming|supposing|suppose|hypothetically|let's say) (?:that )?(?:they|it|you|we|i|the)\b|\bif\b(?:\s+[\w']+){1,4}\s+(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b|\b(?:went )?unmentioned\b"
@@ -683,6 +695,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "yes",
         _re(
+            *more("top_up:soft_yes"),
             r"\btop(?:ped|s)?[- ]?(?:it |you |them )?up\b(?! (?:with|by) \W?\d| every| each| monthly| weekly| quarterly)",
             r"\btop[- ]?ups?\b",
             r"\b(?:increase|raise|bump|extend|expand|boost)(?:d|s)? (?:it|the (?:\S+ )?(?:budget|allowance|limit|cap|amount)|your (?:budget|allowance|limit))",
@@ -802,6 +815,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "sign_on",
         _re(
+            *more("sign_on"),
             r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
             r"\bsign[- ]on\b",
             r"\bsigning\b",
@@ -813,6 +827,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "equity",
         _re(
+            *more("equity"),
             r"\brestricted stock",
             r"\b(?:e|v)?sops?\b",
             r"\bphantom (?:shares|stock)\b",
@@ -829,6 +844,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "bonus",
         _re(
+            *more("bonus"),
             r"\bvariable\b",
             r"\bbonus(?:es)?\b",
             r"\bcommission\b",
@@ -877,7 +893,7 @@ NUMBER_WORDS = {
 }
 # "not 100% sure" is not a bonus
 PERCENT = re.compile(
-    r"(?P<upto>up to |upto |max(?:imum)? (?:of )?)?(?P<pct>\d{1,3}(?:\.\d+)?)\s?%"
+    r"(?P<upto>up to |upto |max(?:imum)? (?:of )?|最大|bis zu |jusqu'à |hasta (?:el |un )?)?(?P<pct>\d{1,3}(?:[.,]\d+)?)\s?[%％]"
     r"(?!\s*(?:sure|certain|confident|positive|chance|likely|of the time|accurate|clear)\b)"
 )
 INTERROGATIVE = re.compile(

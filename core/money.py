@@ -54,6 +54,9 @@ _PREFIX_CURRENCIES: dict[str, str] = {
 }
 # Currency written after the number (codes, words, symbols).
 _SUFFIX_CURRENCIES: dict[str, str] = {
+    "$ ca": "CAD",  # French Canadian: "1 500 $ CA"
+    "$ can": "CAD",
+    "$ us": "USD",
     "usd": "USD",
     "us dollars": "USD",
     "dollars": "USD",
@@ -143,13 +146,15 @@ _MONEY = re.compile(
     rf"(?:\s?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
 )
 
+# The rest of a sum in 万 ("1万5千円", "2万5000円"): thousands or units, then yen.
+_MAN_REST = re.compile(r"(\d{1,4})(千)?円")
 # What a bare number counts, when it is not money.
 _UNIT_AFTER = re.compile(
     r"\s?(?:m\s|million\s|k\s|thousand\s)?(?:ai\s|api\s|llm\s)?"
     r"(?:(?:tokens?|requests?|queries|messages?|prompts?|calls?|seats?|licen[cs]es?|hours?|hrs?|"
     r"days?|weeks?|months?|years?|yrs?|gpus?|words?|options?|shares?|units?|rsus?|users?|people|"
     r"employees?|engineers?|percent|x|times|minutes?|mins?|pages?|images?|credits?|"
-    r"points?)\b|%|:\d)"
+    r"points?)\b|%|:\d|トークン|回)"
 )
 # "base: 145000": a bare number labelled as a pay component is money.
 # "AI tokens: 2M a month": a count of something, not a sum
@@ -171,7 +176,8 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bone[- ]?(?:time|off)\b|\blump[- ]?sum\b|\bsingle payment\b|\bone[- ]shot\b|"
             r"\beinmalig\w*|\bponctuel\w*|\bpago único\b|\búnico pago\b|一回限り|一時金|"
-            r"\b(?:versement|paiement|prime|forfait|crédit|montant|budget|bonus|pago|bono|crédito|importe|monto|presupuesto)"
+            r"\b(?:versement|paiement|prime|forfait|crédit|montant|budget|bonus|enveloppe|allocation|dotation|aide|somme|"
+            r"pago|bono|crédito|importe|monto|presupuesto|ayuda|cantidad|asignación)"
             r"\s(?:\w+\s)?(?:uniques?|únic[oa])\b|\b(?:une seule fois|en une (?:seule )?fois|una sola vez|por única vez)\b"
         ),
     ),
@@ -180,14 +186,15 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"/\s?(?:working\s)?(?:day|d)\b|\bper\s(?:working\s)?day\b|\ba\sday\b|\bdaily\b|"
             r"\b(?:each|every)\s(?:working\s)?day\b|\bper\sdiem\b|"
-            r"\bpro tag\b|\btäglich\b|\bpar jour\b|\bpor día\b|\bal día\b|\bdiari[oa]\b|日額|毎日|/日"
+            r"\bpro (?:arbeits)?tag\b|\btäglich\b|\bpar jour(?: ouvré| travaillé)?\b|\bpor día(?: laborable| hábil)?\b|\bal día\b|\bdiari[oa]\b|"
+            r"日額|毎日|/日|1日あたり|一日あたり|日当たり"
         ),
     ),
     (
         "week",
         re.compile(
             r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b|"
-            r"\bpro woche\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|\bcada semana\b|\bevery wk\b|"
+            r"\bpro woche\b|\bjede woche\b|\bchaque semaine\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|\bcada semana\b|\bevery wk\b|"
             r"\bsemanal\b|週額|毎週|/週"
         ),
     ),
@@ -204,7 +211,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "quarter",
         re.compile(
             r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\s(?:quarter|qtr)\b|\bquarterly\b|\b(?:each|every)\s(?:quarter|qtr)\b|"
-            r"\bpro quartal\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
+            r"\bpro quartal\b|\bjedes quartal\b|\bchaque trimestre\b|\bcada trimestre\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
             r"\bpor trimestre\b|\btrimestral\w*|四半期|\b(?:every|each|per) (?:three|3) months\b"
         ),
     ),
@@ -355,7 +362,10 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
     found: list[MoneyMention] = []
     candidates = list(_MONEY.finditer(low))
     starts = [match.start() for match in candidates]  # sorted: finditer goes left to right
+    consumed = 0  # the end of a compound Japanese sum ("1万5千円"), whose second part is not a sum of its own
     for position, match in enumerate(candidates):
+        if match.start() < consumed:
+            continue
         pre, num, mult, suf = match.group("pre"), match.group("num"), match.group("mult"), match.group("suf")
         currency = _PREFIX_CURRENCIES.get(pre or "") or _SUFFIX_CURRENCIES.get(suf or "")
         if pre == "$" and suf is None:
@@ -367,6 +377,10 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         ):
             currency = currency or "INR"
         end = match.end()
+        compound = _MAN_REST.match(low, end) if mult == "万" and suf is None else None
+        if compound:  # "1万5千円" is 15,000 yen, "2万5000円" 25,000
+            end = consumed = compound.end()
+            currency = currency or "JPY"
         tail = low[end : end + 40]
         if (
             currency is None
@@ -392,6 +406,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             continue  # a 401(k) plan, not a sum
         try:
             amount = _to_number(num, currency) * _MULTIPLIERS.get(mult or "", 1.0)
+            if compound:
+                amount += int(compound.group(1)) * (1000 if compound.group(2) else 1)
         except ValueError:
             continue
         if amount <= 0 or amount != amount or amount == float("inf") or amount > 1e12:

@@ -39,6 +39,8 @@ _NO_ALLOWANCE = re.compile(
 )
 # "If personal use were allowed (I'd call it a perk), but ...": only its own clause is hypothetical
 _COUNTERFACTUAL = re.compile(r"\b(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b")
+# "Verfallen tut nichts", "n'expire jamais": a verb denied after it
+_NOTHING_AFTER = re.compile(r"\s+(?:[\w']+\s+){0,2}(?:nichts|nie|niemals|jamais|nunca)\b")
 # "whatever you need for work": what the work needs is the scope, not a need for more
 _WHATEVER_NEEDED = re.compile(r"\b(?:whatever|anything|everything|what)\s+(?:you|u|we|i|they)\s+(?:need|require)\s*$")
 _TOTAL_BEFORE = re.compile(
@@ -365,6 +367,8 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for start, end in prep.sentences:
         if prep.low[end : end + 1] != "?" and not prep.low[start:end].rstrip().endswith("?"):
             continue
+        if "!" in prep.low[end - 1 : end + 2]:
+            continue  # "Unlimited credits, personal projects too?!": surprise, not a question
         has_money = any(start <= mention.start < end for mention in money)
         if not has_money and _is_label(prep, start, end):
             if _UNKNOWN_ANSWER.match(prep.low, end + 1):
@@ -400,7 +404,7 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
     for match in prep.everywhere(lx.INDIRECT_QUESTION):  # "they didn't say whether it's work-only"
         start = prep.clause_at(match.start())[0]
         end = prep.sentence_at(match.start())[1]
-        if not re.search(r"\b(?:whether|if)\b", match.group()) or _COUNTERFACTUAL.search(match.group()):
+        if not re.search(r"\b(?:whether|if|ob|si)\b", match.group()) or _COUNTERFACTUAL.search(match.group()):
             end = prep.clause_at(match.start())[1]  # "nothing said about personal use, doesn't roll over"
         reply = _REPLY.search(prep.low, match.end(), end)  # "I asked if ... and they said no"
         if reply is not None and _SAID_YES.match(prep.low, reply.start()):
@@ -564,6 +568,8 @@ def _expiry(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) ->
         for match in _matches(prep, pattern, scope, questions):
             if value == "cash_out" and _negated(prep, match, reach=1):
                 continue
+            if value == "expires" and _NOTHING_AFTER.match(prep.low, match.end()):
+                continue  # "Verfallen tut jedenfalls nichts": nothing expires
             if value == "rolls_over" and _negated(prep, match, reach=1):
                 return _found(prep, "expires", match)  # "rollover? no.", "not carried over"
             return _found(prep, value, match)
@@ -592,12 +598,15 @@ def _form(prep: Prepared, clause: Span | None, scope: Sequence[Span], questions:
     questions = ()  # what a question names ("is a Cursor seat pay?") is still the thing asked about
     sentence = [prep.sentence_at(clause[0])]
     reimbursement = _ordered(prep, lx.FORMS[:1], [clause], questions)
-    return (
+    found = (
         reimbursement
         or _earliest(prep, lx.FORMS, [clause])
         or _earliest(prep, lx.FORMS, sentence)
         or _ordered(prep, lx.FORMS, scope, questions)
     )
+    if found is not None and found.value == "subscription":  # "Erstattung von Kosten für KI-Abos (z. B. ChatGPT Plus)"
+        found = _ordered(prep, lx.FORMS[:1], sentence, questions) or found
+    return found
 
 
 def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scope: Sequence[Span]) -> Found | None:
@@ -1041,7 +1050,7 @@ def _components(
 
     for clause in prep.clauses:
         clause_text = low[clause[0] : clause[1]]
-        if clause in used_clauses or not ("%" in clause_text or _UNIT_GRANT.search(clause_text)):
+        if clause in used_clauses or not ("%" in clause_text or "％" in clause_text or _UNIT_GRANT.search(clause_text)):
             continue
         kind = _clause_kind(clause_text)
         percent = lx.PERCENT.search(clause_text)
@@ -1050,7 +1059,7 @@ def _components(
                 _nearest_of(prep, prep.sentence_at(clause[0]), clause[0] + percent.start(), ("bonus", "equity")) or kind
             )
         if kind == "bonus" and percent:
-            pct = float(percent.group("pct"))
+            pct = float(percent.group("pct").replace(",", "."))
             components.append(
                 Component(
                     kind="bonus",

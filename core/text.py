@@ -255,8 +255,15 @@ def _foreign_words() -> frozenset[str]:
     from core.languages import EXTRA
 
     return frozenset(
-        word for patterns in EXTRA.values() for pattern in patterns for word in _WORD.findall(pattern) if len(word) >= 4
+        word
+        for patterns in EXTRA.values()
+        for pattern in patterns
+        for word in _WORD.findall(_ESCAPE.sub(" ", pattern))
+        if len(word) >= 4
     )
+
+
+_ESCAPE = re.compile(r"\\[a-zA-Z]")  # \b, \w: not letters of a word
 
 
 _ENDINGS = frozenset({"", "s", "es", "d", "ed", "ing", "y", "ies", "ied", "e", "er", "ers", "ly"})
@@ -429,13 +436,16 @@ def _span_at(spans: list[tuple[int, int]], index: int, default: tuple[int, int])
 # "they said no." does.
 _STOP = (
     r"(?:[!?]|\.(?<!\brs\.)(?!(?<=\bno\.)\s*#?\d)(?<!\bvs\.)(?<!\bincl\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-    r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.))['\")\]]*(?=\s|$)"
+    r"(?<!\bp\.a\.)(?<!\bp\.m\.)(?<!\bapprox\.)(?<!\betc\.)"
+    # German, French, Spanish: "z. B.", "bzw.", "ca.", "inkl.", "p. ex.", "p. ej."
+    r"(?<!\bz\.)(?<!\bz\. b\.)(?<!\bz\.b\.)(?<!\bbzw\.)(?<!\bca\.)(?<!\busw\.)(?<!\bggf\.)(?<!\binkl\.)(?<!\bp\.)"
+    r"(?<!\bp\. ex\.)(?<!\bp\. ej\.))['\")\]]*(?=\s|$)"
 )
 # Each opens with a lookahead on every character a break can start with: the engine then skips
 # other characters with one class test instead of trying each alternative (twice as fast).
 _CLAUSE_BREAK = re.compile(
-    rf"(?=[!?.;\n|•·,\s()。、])"
-    rf"(?:{_STOP}|[;\n|•·。、]|,(?!\d{{2,3}}\b)|\s\+\s?|\s(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|"
+    rf"(?=[!?.;\n|•·,\s()。、／｜])"
+    rf"(?:{_STOP}|[;\n|•·。、／｜]|,(?!\d{{2,3}}\b)(?!(?<=\d,)\d)|\s\+\s?|\s(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|"
     rf"(?<!chatgpt)\splus\s|\s[-/]\s|\(|\))"
 )
 _SENTENCE_BREAK = re.compile(rf"(?=[!?.\n;。])(?:{_STOP}|\n|;|。)")
