@@ -628,12 +628,13 @@ _SAID_YES = re.compile(
     r"(?:they|it|you) (?:do|does|did|can|could|will|would))\b"
 )
 _ANSWER_YES = re.compile(r"\W*(?:the answer was|answer)\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+)?(?:yes|sure)\b")
-_ANSWER_NO = re.compile(
-    r"\W*(?:the answer was|answer|they said|she said|he said)\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+|flat\s+)?no\b"
-)
+# "... a firm no": the refusal an answer reports
+_NO_ANSWERED = r"\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+|flat\s+|straight\s+|hard\s+)?(?:no|nope)\b"
+# opening the sentence after a question: "They said no.", "Answer: no"
+_ANSWER_NO = re.compile(rf"\W*(?:the answer was|answer|they said|she said|he said){_NO_ANSWERED}")
+# inside the question's own sentence: "I asked if it rolls over and the answer was no"
 _ANSWER_WAS_NO = re.compile(
-    r"\b(?:the |their |her |his )?(?:answer|reply|response) (?:was|is|came back)\s*:?\s*(?:a\s+)?"
-    r"(?:firm\s+|clear\s+|flat\s+|straight\s+|hard\s+)?(?:no|nope)\b"
+    rf"\b(?:the |their |her |his )?(?:answer|reply|response) (?:was|is|came back){_NO_ANSWERED}"
 )
 _REFUSED = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?"
