@@ -293,6 +293,10 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bonly (?:for|on|to be used for|usable for|use(?:d)? for) (?:work|business|company|job|official|professional|the job|your job|our|client|internal|project)",
             r"\b(?:work|business|company|job|professional|official)(?:[- ]related)? (?:use|usage|purposes?|tasks?|projects?|stuff)? ?only\b",
             r"\bfor (?:company|client|internal|work|business|official) (?:projects?|work|use|tasks?|purposes?)(?: only)?\b",
+            r"\((?:for )?(?:project|client|office|official|company|business) (?:work|use|purposes)(?: only)?\)",
+            r"\boff[- ]limits (?:for|to) (?:personal|private|side|non-work|hobby)",
+            r"\bfor (?:your|the|our|their) (?:assignments?|deliverables|duties|engagements?)\b",
+            r"\bfor professional (?:purposes|use|tasks|work)\b",
             r"\bstrictly (?:for )?(?:business|work|professional|company)\b",
             r"\bbusiness use\b",
             r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:the |your |our )?(?:work|business|company|job|professional|employer|on[- ]the[- ]job)",
@@ -352,6 +356,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bno (?:limits?|restrictions?|rules) on (?:what|how|which|where)\b",
             r"\b(?:use|spend) (?:it|them) (?:for|on) both\b",
             r"\bwork or play\b",
+            r"\buse[- ]it[- ](?:for|on)[- ](?:anything|whatever|everything)\b(?!\s+(?:work|job|business|project|company|client)(?:[- ]related)?\b)",
             r"\b(?:out of|for|from) (?:purely )?(?:personal|private) interests?\b",
             r"\b(?:personal|private|work|professional) or (?:otherwise|not)\b",
             r"\bfor (?:(?:any|general|open|free) )?experimentation\b",
@@ -396,6 +401,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bas you (?:like|wish|please|see fit)\b",
             r"\bwhatever (?:you|u) (?:like|want|wish|please)\b",
             r"\bno (?:strings|restrictions?|rules|limits on (?:use|usage|what))\b",
+            r"\b(?:no|without (?:any )?) (?:usage|use|spending) (?:restrictions?|rules|limits)\b",
             r"\b(?:unrestricted|open[- ]ended|fully open|open use|open to anything)\b",
             r"\bhobb(?:y|ies)\b",
             r"\boutside (?:of )?work(?:ing)?(?: hours)?\b",
@@ -459,15 +465,29 @@ NEGATION_AFTER = re.compile(
     r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
     r"non (?:autorisée?s?|permise?s?)|pas (?:autorisée?s?|permise?s?|possible)|exclue?s?|no (?:está |están )?permitid[oa]s?|"
     r"prohibid[oa]s?|no se permite|no autorizad[oa]s?)\b"
-    r"|^\s*[:=]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
+    r"|^\s*[:=|]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
     r"|^\s*\?\s*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?(?:no|nope|not|never)\b"
     r"|^\s+(?:but|except|other than|besides|apart from|that isn't|that is not|that's not|unrelated to)\b"
     r"[^,;.\n]{0,30}?\b(?:work|job|business|company|role)\b"
     r"|^\s+(?:but|except|other than)\s+(?:for\s+)?(?:personal|private|non-work|side)\b"
 )
+# Someone else's allowance, or one from a past job: "my buddy gets ...", "At my last job we got ...".
+OTHER_PARTY = re.compile(
+    r"\bmy (?:buddy|friend|mate|pal|colleague|coworker|co-worker|cousin|brother|sister|partner|wife|husband|"
+    r"ex-colleague|former colleague)s?\b|\ba (?:buddy|friend|mate|pal|colleague|coworker|co-worker)\b|"
+    r"\b(?:friend|buddy|mate|colleague)'s\b|"
+    r"\b(?:at|in|from|with) my (?:last|previous|old|former|current) (?:job|gig|company|employer|role|place|team|work)\b|"
+    r"\b(?:old|last|previous|former|current) (?:job|gig|employer|company|role)\b|\bused to (?:have|get)\b|"
+    r"\bat (?:my|his|her|their) place\b|\breply from\b|\b(?:he|she) (?:gets|got|has)\b"
+)
+# ... and this offer's: "mine is $200/month", "New offer:", "My offer letter says"
+THIS_OFFER = re.compile(
+    r"\b(?:this|my|the|new|their) offer\b|\bmine\b|\bnew (?:place|job|role|company|gig|employer)\b|"
+    r"\b(?:the|my|this) (?:letter|contract)\b|\bthis (?:job|role|company|one)\b|^\s*op\s*:"
+)
 # A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
 CORRECTION = re.compile(
-    r"\b(?:scratch that|scratch the (?:[\w-]+ ){1,2}(?:part|bit|thing)|i was wrong|i misread|i mean\b|my mistake|oops|sorry,|update from|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
+    r"\b(?:edit\s?\d*\s?:|upd(?:ate)?\s?\d*\s?:|eta\s?:|nvm\b|never mind\b|scratch that|scratch the (?:[\w-]+ ){1,2}(?:part|bit|thing)|i was wrong|i misread|i mean\b|my mistake|oops|sorry,|update from|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
     r"actually,? (?:scratch|no\b|wait)|supersedes|overrides|"
     r"but (?:the )?(?:contract|offer(?: letter)?|letter|agreement|policy)(?: i got| itself)? (?:says|states|reads))"
 )
@@ -540,12 +560,14 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("expiry:cash_out"),
             r"\bpaid out\b",
             r"\bpaid (?:to you )?(?:in|as) cash\b",
-            r"\b(?:leftover|rest|remainder|unused|balance)\b[^.;\n]{0,12}\b(?:as|in) cash\b",
+            r"\b(?:leftover|rest|remainder|unused|unspent|balance)\b[^.;\n]{0,40}\b(?:as|in) cash\b",
+            r"\b(?:comes?|goes|is paid|gets paid) back to (?:you|u)\b",
             r"\b(?:leftovers?|unused|unspent|the rest|(?:whatever|what) (?:you|u|i|we) (?:don't|do not|didn't) (?:spend|use))\b[^.;\n]{0,25}\b(?:added|goes|go|paid) (?:to|into) (?:your|my|the) (?:next |\w+ )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\brefunded as (?:salary|cash|pay)\b",
-            r"\b(?:goes|go|get|gets|are|is) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
+            r"\b(?:goes|go|get|gets|are|is|it's|'s) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
             r"\bcash(?:ed)?[- ]?out\b",
+            r"\b(?<!non-)(?<!non )encash(?:ed|ment|able)?\b",
             r"\bpay(?:s|ing)? (?:it |them |you )?out\b",
             r"\bpayout\b",
             r"\bconverted (?:in)?to (?:cash|salary|pay)",
@@ -553,7 +575,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bunused\b[^.;\n]{0,30}\b(?:cash|your (?:salary|paycheck|paycheque|payslip))\b",
             r"\b(?:left|leftover|remaining|remainder|unused|unspent|unutili[sz]ed)\b[^.;\n]{0,40}\b(?:added|paid|goes|go|credited|returned) (?:back )?(?:to|into|on|with|in) (?:my|your|the|their) (?:\w+ )?(?:pay|paycheck|paycheque|payslip|salary|payroll)\b",
             r"\b(?:keep|pocket) (?:the|whatever|what(?:'s| is)) (?:rest|left|leftover|remainder|unused|you don't use)",
-            r"\b(?:unused|unspent|leftover|remaining|left over)\b[^.;\n]{0,80}\bpaid (?:to you |out )?(?:through|via|in|with|on) "
+            r"\b(?:unused|unspent|leftover|remaining|left over|left)\b[^.;\n]{0,80}\bpaid (?:to you |out )?(?:through|via|in|with|on) "
             r"(?:the |your )?(?:\w+ )?(?:payroll|pay run|salary|paycheck|paycheque|payslip)\b",
             r"\b(?:keep|pocket|get) (?:what|whatever) (?:you )?(?:don't|do not|didn't) (?:spend|use)",
             r"\b(?:don't|do not|didn't) (?:spend|use)[^.;\n]{0,25}\b(?:as|in) cash\b",
@@ -562,6 +584,8 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "rolls_over",
         _re(
+            r"\bbanks? (?:indefinitely|forever|over time|from month to month|month to month)\b",
+            r"\baccumulates?\b",
             *more("expiry:never_expires"),
             r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expir(?:e|es|ing)\b",
             r"\bbanked\b",
@@ -663,7 +687,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:not|isn't|is not|never|n't|wasn't|was not) (?:really )?unlimited\b",
             r"\bno (?:upgrades?|increases?|extensions?|extra (?:credits|budget|money|funds))\b",
             r"\btough luck\b",
-            r"\btop[- ]?ups?\s*[:=]?\s*(?:no|none|n|false|not available)\b",
+            r"\btop[- ]?ups?\s*[:=|]?\s*(?:no|none|n|false|not available)\b",
             r"\bno (?:top[- ]?ups?|increases?|extensions?|extra|more|additional)\b",
             r"\b(?:not|never|won't be|will not be|cannot be|can't be|isn't|aren't) (?:be )?(?:topped|increased|raised|extended|replenished)\b",
             r"\bonce (?:it'?s|it is|they'?re) (?:gone|used|spent)\b",
@@ -702,7 +726,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bmore (?:if|when|as|on|upon) (?:(?:i|you|we|u|they) )?(?:ask|need|request|required|needed)",
             r"\brequest (?:more|extra|additional)\b",
             r"\b(?:request|requested|requesting|apply for|ask for)\s(?:an?\s)?(?:increase|top[- ]?up|higher (?:limit|budget|allowance|cap))\b",
-            r"\b(?:additional|extra|more|further)\s(?:[\w-]+\s)?(?:may|can|could|will)\sbe\s(?:requested|approved|granted|provided|allocated|made available|added)\b",
+            r"\b(?:additional|extra|more|further)\s(?:[\w-]+\s)?(?:(?:may|can|could|will)\sbe\s)?(?:requested|approved|granted|provided|allocated|made available|added|sanctioned)\b",
+            r"\b(?:can|may|will) be (?:enhanced|sanctioned|revised upwards?)\b",
             r"\b(?:more|extra|additional|run out|runs out|ran out|need)\b[^.\n]{0,30}\bjust ask\b",
             r"\bask for more\b",
             r"\brequest more\b",
@@ -716,7 +741,10 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bscales? (?:up )?with\b",
             r"\b(?:we'?ll|we will|we'?d|they'?ll|they will|they'?d|would|we can|they can|will|happy to) (?:raise|increase|bump|top up|extend|add more|up)\b"
             r"(?! (?:you )?(?:an?|the|this|our|my) (?:offer|invitation|welcome|deadline))",
-            r"\bapproves? (?:extra|more|additional|an? increase|top[- ]?ups?)\b",
+            r"\bapproves? (?:extra|more|additional|an? increase|top[- ]?ups?|the overage|overages|the excess|any overage)\b",
+            r"\b(?:we|they|finance|the company|it)(?:'ll| will)? (?:replenish|refill|reload)\b",
+            r"\bsoft (?:limit|cap|ceiling)\b",
+            r"\b(?:we|they)(?:'ll| will)? lift (?:it|the (?:limit|cap))\b",
             r"\b(?:raise|increase|top[- ]?up|more) (?:is )?possible\b",
             r"\b(?:can|will|may|could|happily|gladly)\s+(?:\w+\s+)?(?:increase|raise|extend|top (?:it )?up)\b",
             r"\b(?:extra|more|additional) (?:is |are |gets? )?(?:granted|given|added|approved) (?:if|when|whenever)\b",
@@ -817,9 +845,10 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("sign_on"),
             r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
-            r"\bsign[- ]on\b",
+            r"\bsign[- ]?on\b",
             r"\bsigning\b",
-            r"\bjoining(?: bonus)?\b(?! (?:kit|pack|packet|letter|date|formalities|day|process))",
+            r"\b(?<!at )(?<!on )(?<!upon )(?<!after )(?<!before )(?<!when )joining(?: bonus)?\b(?! (?:kit|pack|packet|letter|date|formalities|day|process))",
+            r"\bgolden hello\b",
             r"\bwelcome bonus\b",
             r"\bhiring bonus\b",
         ),
@@ -860,6 +889,8 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bbase\b(?! (?:ai |api |token |credit )?(?:allowance|budget|stipend|credits?|quota|tokens?)\b)",  # a "base allowance" is the allowance
             r"\bgross\b(?! (?:margin|profit|revenue|sales))",  # "€5,200 gross/month": the salary
             r"\bbasic\b",
+            r"\b(?:special|house rent|conveyance|city compensatory|leave travel) allowance\b",
+            r"\bhra\b",
             r"\bfixed (?:pay|salary|ctc|component|comp|compensation)\b",
             r"\blpa fixed\b",
             r"(?<=\d)k? fixed\b(?!\s+(?:at|amount|budget|allowance|cap))",

@@ -142,8 +142,8 @@ _NUMBER = r"\d{1,3}(?:'\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+(?:\.\
 _MONEY = re.compile(
     rf"(?<![a-z0-9_$€£¥₹])(?P<pre>{_alternation(_PREFIX_CURRENCIES)})?\s?"
     rf"(?P<num>{_NUMBER})"
-    rf"(?:\s?(?P<mult>{_alternation(_MULTIPLIERS)})(?![a-z]))?"
-    rf"(?:\s?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
+    rf"(?: ?(?P<mult>{_alternation(_MULTIPLIERS)})(?![a-z]))?"  # on the same line: "175k\nRSU" is not rupees
+    rf"(?: ?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
 )
 
 # The rest of a sum in 万 ("1万5千円", "2万5000円"): thousands or units, then yen.
@@ -201,7 +201,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"/\s?(?:mo|mon|month|mth|mnth|m)\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
+            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"

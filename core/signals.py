@@ -41,8 +41,18 @@ _NO_ALLOWANCE = re.compile(
 _COUNTERFACTUAL = re.compile(r"\b(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b")
 # "Verfallen tut nichts", "n'expire jamais": a verb denied after it
 _NOTHING_AFTER = re.compile(r"\s+(?:[\w']+\s+){0,2}(?:nichts|nie|niemals|jamais|nunca)\b")
+# What a product name can modify: "Claude credits", "Cursor/Claude token budget"
+_NAMES_A_NOUN = re.compile(r"(?:[\s/&+-]+[\w.-]+){0,2}?\s(?:credits?|tokens?|api|stipends?|budget|allowance)\b")
+_TIER_WORDS = frozenset({"plus", "pro", "max", "ultra"})
+_NEEDS_MORE_AFTER = re.compile(r"\s+(?:needs?|requires?|demands?)\s+(?:more|extra|additional)\b")
 # "whatever you need for work": what the work needs is the scope, not a need for more
-_WHATEVER_NEEDED = re.compile(r"\b(?:whatever|anything|everything|what)\s+(?:you|u|we|i|they)\s+(?:need|require)\s*$")
+_WHATEVER_NEEDED = re.compile(
+    r"\b(?:whatever|anything|everything|what|tools?|tooling|the [\w-]+)\s+(?:you|u|we|i|they)\s+(?:need|require)\s*$"
+)
+_WORK_WORD = re.compile(
+    r"\b(?:work|business|job|professional|official|trabajo|laboral|travail|boulot|professionnel|arbeit|beruflich|"
+    r"dienstlich)\b|業務|仕事"
+)
 _TOTAL_BEFORE = re.compile(
     r"(?:total (?:(?:target|annual|annualised|annualized|expected|guaranteed|on-target) )?"
     r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
@@ -72,7 +82,9 @@ _YES_NO_OPENER = (
 )
 _YES_NO_QUESTION = re.compile(rf"\s*{_YES_NO_OPENER}")
 # A yes/no question after a colon or a dash, inside a sentence that opens with the offer's terms
-_INNER_YES_NO = re.compile(rf"[:–—]\s*{_YES_NO_OPENER}")
+_INNER_YES_NO = re.compile(
+    rf"[:–—]\s*{_YES_NO_OPENER}|,\s*(?:so\s+)?(?:is|are|does|do|can|will|would) (?:that|it|they|this|those)\b"
+)
 # An answer that is no answer: "Personal use? Not sure.", "Rollover? No idea."
 _UNKNOWN_ANSWER = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:(?:i'm |i am |we're |still )?not (?:sure|clear|known|specified|stated|mentioned|decided)|"
@@ -128,6 +140,9 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     prep = prep_or_text if isinstance(prep_or_text, Prepared) else prepare(prep_or_text)
     low = prep.low
     money = _corrected(prep, find_money(prep))
+    others = _other_party_sentences(prep, money)  # "my buddy gets $500/month ...; mine is $200/month"
+    if others:
+        money = [mention for mention in money if not _inside(mention.start, others)]
     prep.set_focus(_focus(prep, money))
     questions = _interrogative_spans(prep, money)
     sums = sorted(mention.start for mention in money)  # to count the sums in a span by bisection
@@ -140,7 +155,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     other = [span for i, span in allowance_clauses.items() if i != main_index]
     if main_index is not None:
         other += _unpriced_seat_clauses(prep, sums, allowance_clauses[main_index])
-    scope = _exclude([(0, len(low))], other)
+    scope = _exclude([(0, len(low))], other + others)
     if main_index is not None and len(allowance_clauses) > 1:
         own = [allowance_clauses[main_index]]
         if _use(prep, own, questions) is not None:
@@ -235,7 +250,8 @@ _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPM
 
 
 _SUM_CORRECTION = re.compile(
-    r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo)\b|\bnot one[- ]time\b"
+    r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo|nvm|never mind)\b|"
+    r"\bnot one[- ]time\b|\b(?:edit|upd(?:ate)?)\s?\d*\s?:"
 )
 
 # "the allowance isn't $1,500/month, it's $1,500 per year": the sum after the comma stands
@@ -245,12 +261,29 @@ _SUM_DENIED = re.compile(
 )
 
 
+def _other_party_sentences(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
+    """Sentences about someone else's allowance or a past job's ("my buddy at a fintech gets ...",
+    "Old job: $50/mo"), when the rest of the text speaks of this offer's: they are left out."""
+    low = prep.low
+    if not prep.first(lx.OTHER_PARTY):
+        return []
+    others = [
+        span for span in prep.sentences if lx.OTHER_PARTY.search(low, *span) and not lx.THIS_OFFER.search(low, *span)
+    ]
+    rest = _exclude([(0, len(low))], others)
+    about_this = any(not _inside(mention.start, others) for mention in money) or any(
+        pattern.search(low, start, end) for start, end in rest for pattern in (lx.PRODUCTS, lx.ALLOWANCE_CORE_NOUNS)
+    )
+    return others if about_this else []
+
+
 def _corrected(prep: Prepared, money: list[MoneyMention]) -> list[MoneyMention]:
     """ "$500 a month, sorry, $400 a month": a sum corrected later is replaced by the correction."""
     if len(money) < 2:
         return money
     marks = [match.start() for match in prep.everywhere(_SUM_CORRECTION)]
     marks += [match.end() for match in prep.everywhere(_SUM_DENIED)]  # "isn't $1,500/month, it's $1,500 a year"
+    marks = [mark for mark in marks if mark <= money[-1].start]  # "..., it's $2,000 per year, I misread"
     if not marks:
         return money
     mark = max(marks)
@@ -403,6 +436,9 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
                 break
     for match in prep.everywhere(lx.INDIRECT_QUESTION):  # "they didn't say whether it's work-only"
         start = prep.clause_at(match.start())[0]
+        if re.search(r"\b(?:whether|if)\b", match.group()):
+            # "... my own projects too no idea if it rolls over": from its few lead words on
+            start = max(start, match.start() - 16)
         end = prep.sentence_at(match.start())[1]
         if not re.search(r"\b(?:whether|if|ob|si)\b", match.group()) or _COUNTERFACTUAL.search(match.group()):
             end = prep.clause_at(match.start())[1]  # "nothing said about personal use, doesn't roll over"
@@ -486,7 +522,7 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
     after = prep.low[match.end() : min(clause_end, match.end() + 45)]
     if _EXCEPTED.search(prep.low, max(0, match.start() - 30), match.start()):
         return True  # "spend it on anything but personal stuff"
-    if prep.low[clause_end : clause_end + 1] == "?" or _EXCEPTION_AFTER.match(prep.low, match.end()):
+    if prep.low[clause_end : clause_end + 1] in ("?", "|") or _EXCEPTION_AFTER.match(prep.low, match.end()):
         # "personal use? not allowed.", "on anything but personal stuff": read past the clause break
         after = prep.low[match.end() : match.end() + 45]
     if lx.NOT_RESTRICTED_AFTER.search(after):
@@ -542,7 +578,11 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
     # "for official work as well as personal learning": the work phrase is half of an opening;
     # "work-related learning only": the personal word is inside the restriction
     personal = [p for p in personal if not any(m.start() <= p.start() and p.end() <= m.end() for m in strong)]
-    strong = [m for m in strong if not any(m.start() <= p.start() < m.end() < p.end() for p in personal)]
+    strong = [
+        m
+        for m in strong
+        if not any(m.start() <= p.start() < m.end() < p.end() and _WORK_WORD.search(p.group()) for p in personal)
+    ]
     conditional = next((m for m in strong if m.group().startswith("as long as")), None)
     if conditional is not None:  # "use it for anything, as long as it's work"
         return _found(prep, "work_only", conditional)
@@ -559,6 +599,8 @@ def _about_more(prep: Prepared, match: re.Match[str]) -> bool:
     """ "if we need more for client work it gets raised": the work phrase is about the top-up
     ("whatever you need for work" is the scope)."""
     before = prep.low[prep.clause_at(match.start())[0] : match.start()]
+    if _NEEDS_MORE_AFTER.match(prep.low, match.end()):
+        return True  # "we lift it for anyone whose work needs more"
     return bool(_NEED_MORE.search(before)) and not _WHATEVER_NEEDED.search(before)
 
 
@@ -605,7 +647,8 @@ def _form(prep: Prepared, clause: Span | None, scope: Sequence[Span], questions:
         or _ordered(prep, lx.FORMS, scope, questions)
     )
     if found is not None and found.value == "subscription":  # "Erstattung von Kosten für KI-Abos (z. B. ChatGPT Plus)"
-        found = _ordered(prep, lx.FORMS[:1], sentence, questions) or found
+        after = prep.sentence_at(sentence[0][1] + 1)  # "... Copilot ... Expensed through Concur."
+        found = _ordered(prep, lx.FORMS[:1], [sentence[0], after], questions) or found
     return found
 
 
@@ -614,9 +657,12 @@ def _earliest(prep: Prepared, table: Sequence[tuple[str, re.Pattern[str]]], scop
     subscription" is the credits."""
     best: tuple[int, Found] | None = None
     for value, pattern in table:
-        match = next(iter(_matches(prep, pattern, scope, ())), None)
-        if match is not None and (best is None or match.start() < best[0]):
-            best = (match.start(), _found(prep, value, match))
+        for match in _matches(prep, pattern, scope, ()):
+            if value == "subscription" and _NAMES_A_NOUN.match(prep.low, match.end()):
+                continue  # "Cursor/Claude credits", "OpenAI API budget": the product names the noun after it
+            if best is None or match.start() < best[0]:
+                best = (match.start(), _found(prep, value, match))
+            break
     return None if best is None else best[1]
 
 
@@ -629,7 +675,7 @@ _SAID_YES = re.compile(
 )
 _ANSWER_YES = re.compile(r"\W*(?:the answer was|answer)\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+)?(?:yes|sure)\b")
 # "... a firm no": the refusal an answer reports
-_NO_ANSWERED = r"\s*:?\s*(?:a\s+)?(?:firm\s+|clear\s+|flat\s+|straight\s+|hard\s+)?(?:no|nope)\b"
+_NO_ANSWERED = r"\s*:?\s*['\"“‘]?(?:a\s+)?(?:firm\s+|clear\s+|flat\s+|straight\s+|hard\s+)?(?:no|nope)\b"
 # opening the sentence after a question: "They said no.", "Answer: no"
 _ANSWER_NO = re.compile(rf"\W*(?:the answer was|answer|they said|she said|he said){_NO_ANSWERED}")
 # inside the question's own sentence: "I asked if it rolls over and the answer was no"
@@ -672,7 +718,9 @@ def _answered_no(prep: Prepared) -> list[Span]:
 
 def _is_label(prep: Prepared, start: int, end: int) -> bool:
     """A short question used as a label ("Top-ups?", "Personal use?"), answered right after it."""
-    return len(prep.low[start:end].split()) <= 3
+    return len(prep.low[start:end].split()) <= 3 and not (
+        _YES_NO_QUESTION.match(prep.low, start, end) or _WH_QUESTION.match(prep.low, start, end)
+    )  # "does it reset?" is a question, not a label
 
 
 def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
@@ -836,8 +884,8 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
             return kind
     if lx.OTHER_STIPEND_NOUN.search(text) or _RELOCATION.search(text):
         return "stipend"
-    if lx.ALLOWANCE_NOUNS.search(text):
-        return "allowance"
+    if any(match.group() not in _TIER_WORDS for match in lx.ALLOWANCE_NOUNS.finditer(text)):
+        return "allowance"  # not a bare "plus" or "pro": with no product named, they are ordinary words
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ VOCABULARY = frozenset(
         "year",
         "quarter",
         "week",
+        "every",
     ]
 )
 # Ordinary words that sit one letter away from a vocabulary word and must stay as they are.
@@ -277,7 +279,8 @@ def _inflection(word: str, target: str) -> bool:
     while stem < min(len(word), len(target)) and word[stem] == target[stem]:
         stem += 1
     endings = {word[stem:], target[stem:]}
-    return endings <= _ENDINGS and endings != {"y", "ly"}  # "monthy" is a typo of "monthly"
+    # "monthy" is a typo of "monthly", "expirs" of "expires"
+    return endings <= _ENDINGS and endings not in ({"y", "ly"}, {"s", "es"})
 
 
 @functools.cache
@@ -455,6 +458,8 @@ _SENTENCE_BREAK = re.compile(rf"(?=[!?.\n;。])(?:{_STOP}|\n|;|。)")
 _HTML_BREAK = re.compile(r"<(?:br|/p|/li|/div|/tr|/h\d)\s*/?>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _MARKDOWN = re.compile(r"[*_`~]+")
+_ENTITY = re.compile(r"&(?:#\d{1,6}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+_STRUCK = re.compile(r"~~[^~\n]{1,200}~~")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -462,7 +467,10 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def _strip_markup(text: str) -> str:
-    """Markup replaced by spaces of the same length, so positions still match the original."""
+    """Markup replaced by spaces of the same length, so positions still match the original.
+    Struck-through text ("~~$100~~ $120") is taken back, so it goes too."""
+    if "~~" in text:
+        text = _STRUCK.sub(_blank, text)
     text = _HTML_BREAK.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
     text = _HTML_TAG.sub(_blank, text)
     return _MARKDOWN.sub(_blank, text)
@@ -470,6 +478,8 @@ def _strip_markup(text: str) -> str:
 
 def prepare(text: str) -> Prepared:
     """Fold, lower-case and correct `text`, keeping a map back to the original characters."""
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)  # pasted from an email: "€300&nbsp;per month"
     folded = _strip_markup(_CONTROL.sub(" ", text.translate(_FOLD)))
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare characters whose lower case is longer
