@@ -50,7 +50,7 @@ def _re(*parts: str) -> re.Pattern[str]:
 
 AI_WORDS = _re(
     *more("ai_words"),
-    r"\bai\b",
+    r"(?<![a-z]')\bai\b",  # not French "j'ai"
     r"\ba\.i\.",
     r"\bllms?\b",
     r"\bgpt",
@@ -541,7 +541,9 @@ INDIRECT_QUESTION = re.compile(
     r"not (?:sure|clear) (?:what|how))\b"
     # what comes before was left open: "personal use was not mentioned", "the cap never came up"
     # German, French, Spanish, Japanese
-    r"|\bob\b|\b(?:stand|steht) (?:nirgends|nicht drin|nichts)\b|\bkeine angaben?\b|\bnicht geregelt\b"
+    r"|\bob\b(?![^.;\n]{0,80}\b(?:egal|wurscht|wurst|gleich)\b)|\brien n'est (?:précisé|dit|indiqué|prévu|mentionné)\b"
+    r"|\b(?:écrit|indiqué|précisé) nulle part\b|\ben ningún (?:sitio|lado|lugar)\b|\bno lo (?:pone|dice|especifica)\b|\bno (?:nos |me |te |le )?(?:dijeron|dicen|dijo|han dicho|especificaron) si\b"
+    r"|\b(?:no idea|not sure|unclear|dunno|aucune idée|keine ahnung|ni idea|no sé)(?=\s*(?:[.,;!?\n]|$))|わからない|分からない|\b(?:stand|steht) (?:nirgends|nicht drin|nichts)\b|\bkeine angaben?\b|\bnicht geregelt\b"
     r"|\b(?:aucune idée|je ne sais pas|je sais pas|on ne sait pas|pas sûr|pas clair)\b[^.;\n]{0,10}\bsi\b"
     r"|\brien (?:de )?(?:précisé |dit |indiqué |prévu )?(?:sur|concernant|à propos)\b|\bne (?:dit|précise|mentionne) rien\b"
     r"|\b(?:no|tampoco) (?:sé|sabemos|sabe|se sabe) si\b|\bni idea (?:de )?si\b"
@@ -585,7 +587,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         "rolls_over",
         _re(
             r"\bbanks? (?:indefinitely|forever|over time|from month to month|month to month)\b",
-            r"\baccumulates?\b",
+            r"\baccumul\w*",
             *more("expiry:never_expires"),
             r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expir(?:e|es|ing)\b",
             r"\bbanked\b",
@@ -908,7 +910,8 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _YEARS = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
 VESTING = re.compile(
-    rf"(?:over|across|vest(?:ing|s|ed)?(?: over)?|/)\s?{_YEARS}\s?(?:-\s?)?(?:years?|yrs?|y)\b|{_YEARS}[- ]?(?:year|yr)[- ]vest"
+    rf"(?:over|across|vest(?:ing|s|ed)?(?: over)?|/|über|auf|sur|en|a|durante|a lo largo de)\s?{_YEARS}\s?(?:-\s?)?"
+    rf"(?:years?|yrs?|y|jahren?|ans|années|años)\b|{_YEARS}[- ]?(?:year|yr)[- ]vest|(\d{{1,2}})年間?(?:で|にわたり|かけて)"
 )
 NUMBER_WORDS = {
     "one": 1,

@@ -22,6 +22,7 @@ _PREFIX_CURRENCIES: dict[str, str] = {
     "nz$": "NZD",
     "nzd": "NZD",
     "s$": "SGD",
+    "s/": "PEN",
     "sgd": "SGD",
     "hk$": "HKD",
     "hkd": "HKD",
@@ -54,6 +55,9 @@ _PREFIX_CURRENCIES: dict[str, str] = {
 }
 # Currency written after the number (codes, words, symbols).
 _SUFFIX_CURRENCIES: dict[str, str] = {
+    "ドル": "USD",
+    "ユーロ": "EUR",
+    "soles": "PEN",
     "$ ca": "CAD",  # French Canadian: "1 500 $ CA"
     "$ can": "CAD",
     "$ us": "USD",
@@ -154,7 +158,7 @@ _UNIT_AFTER = re.compile(
     r"(?:(?:tokens?|requests?|queries|messages?|prompts?|calls?|seats?|licen[cs]es?|hours?|hrs?|"
     r"days?|weeks?|months?|years?|yrs?|gpus?|words?|options?|shares?|units?|rsus?|users?|people|"
     r"employees?|engineers?|percent|x|times|minutes?|mins?|pages?|images?|credits?|"
-    r"points?)\b|%|:\d|トークン|回)"
+    r"points?)\b|%|:\d|トークン|回|株)"
 )
 # "base: 145000": a bare number labelled as a pay component is money.
 # "AI tokens: 2M a month": a count of something, not a sum
@@ -166,7 +170,9 @@ _LABEL_BEFORE = re.compile(
 # "40k RSUs/yr": a yearly value of a grant, not a count of units.
 _GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per year|a year|annually|p\.?a\.?)")
 _PERIOD_SUFFIX_ONLY = re.compile(
-    r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b|(?:daily|weekly|monthly|quarterly|yearly|annually)\b)"
+    r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b|(?:daily|weekly|monthly|quarterly|yearly|annually)\b|"
+    r"(?:im|pro) (?:monat|jahr|quartal|woche)\b|par (?:mois|an|semaine|jour)\b|(?:al|por) (?:mes|año|día)\b|"
+    r"(?:mensuel|annuel|mensual|anual|semanal)\w*|monatlich\b|jährlich\b)"
 )
 
 # Period words, English first, then German, French, Spanish and Japanese.
@@ -195,13 +201,13 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b|"
             r"\bpro woche\b|\bjede woche\b|\bchaque semaine\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|\bcada semana\b|\bevery wk\b|"
-            r"\bsemanal\b|週額|毎週|/週"
+            r"\bsemanal(?:es|mente)?\b|週あたり|週に|週額|毎週|/週"
         ),
     ),
     (
         "month",
         re.compile(
-            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
+            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|/\s?mois\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"

@@ -55,7 +55,9 @@ _WORK_WORD = re.compile(
 )
 _TOTAL_BEFORE = re.compile(
     r"(?:total (?:(?:target|annual|annualised|annualized|expected|guaranteed|on-target) )?"
-    r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in)"
+    r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in|"
+    r"\b(?:el|le|das) total(?: que [\w ]{0,25})?|gesamtpaket|gesamtvergütung|rémunération (?:totale|globale)|"
+    r"retribución total|paquete total|総額|年収)"
     r"\s*(?:\([^()]{0,40}\)\s*)?(?:is|=|:|of|comes to|of about|around|~|≈|at|will be|would be)?\s*"
     r"(?:about|around|roughly|approximately|approx\.?|circa|c\.|~|an estimated|estimated)?\s*$"
 )
@@ -439,6 +441,8 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
         if re.search(r"\b(?:whether|if)\b", match.group()):
             # "... my own projects too no idea if it rolls over": from its few lead words on
             start = max(start, match.start() - 16)
+        elif match.start() - start <= 2 and _BARE_UNKNOWN.match(match.group()):
+            start = _previous_clause_start(prep, start)  # "Pour l'usage perso, aucune idée": what is not known
         end = prep.sentence_at(match.start())[1]
         if not re.search(r"\b(?:whether|if|ob|si)\b", match.group()) or _COUNTERFACTUAL.search(match.group()):
             end = prep.clause_at(match.start())[1]  # "nothing said about personal use, doesn't roll over"
@@ -450,6 +454,18 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             continue
         spans.append((start, reply.start() if reply else end))
     return sorted(spans)
+
+
+_BARE_UNKNOWN = re.compile(r"no idea|not sure|unclear|dunno|aucune idée|keine ahnung|ni idea|no sé")
+
+
+def _previous_clause_start(prep: Prepared, start: int) -> int:
+    """Where the clause before the one at `start` begins, within its sentence."""
+    index = bisect.bisect_left(prep.clauses, (start, -1)) - 1
+    if index < 0:
+        return start
+    previous = prep.clauses[index][0]
+    return previous if previous >= prep.sentence_at(start)[0] else start
 
 
 def _starts_with_question(prep: Prepared) -> bool:
@@ -1170,7 +1186,7 @@ def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepare
         # a grant's value, spread over its vesting years ("$90k, vesting in annual tranches over three
         # years"); "$40k/yr" (a period right after the sum) is already a yearly figure
         vest = lx.VESTING.search(clause_text) or lx.VESTING.search(prep.low[slice(*prep.sentence_at(mention.start))])
-        word = (vest.group(1) or vest.group(2)) if vest else "0"
+        word = next((group for group in vest.groups() if group), "0") if vest else "0"
         years = int(word) if word.isdigit() else lx.NUMBER_WORDS[word]
         if years:
             annual = mention.amount / years
