@@ -80,6 +80,16 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "主に業務",
     ),
     "use:work_only": (
+        r"\bdans le cadre (?:du|de votre|de ton|de son) (?:travail|activité|mission|poste|job)\b",
+        r"\bréservée?s? (?:aux|à la|au|à des) (?:projets?|missions?|travail|clients?)(?: clients?)?\b",
+        r"\bpara temas del (?:curro|trabajo|laburo)\b",
+        r"\bnada (?:de )?(?:personal|proyectos propios|uso personal)\b",
+        r"\bsolo trabajo\b",
+        r"\bsiempre que sea para (?:el )?trabajo\b",
+        r"\bpara trabajo\b",
+        "業務に関係する",
+        "業務関連",
+        "社用",
         r"\bzu (?:dienstlichen|beruflichen|betrieblichen|geschäftlichen) zwecken\b",
         r"\bfür (?:die )?projektarbeit\b",
         r"\bdédiée? exclusivement\b",
@@ -133,6 +143,9 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "私用禁止",
     ),
     "use:personal_allowed": (
+        r"\bwofür (?:ich|du|man|wir|ihr|sie) (?:will|willst|wollen|möchte|möchten)\b",
+        r"\bkeine vorgaben\b",
+        r"\bpour (?:mes|tes|vos|ses) (?:études|cours|projets)\b",
         r"\bhobby\w+",
         r"\beigene projekte\b",
         r"\bprivate weiterbildung\b",
@@ -217,6 +230,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "何にでも",
     ),
     "expiry:cash_out": (
+        r"\bzahl\w*\b[^.;\n]{0,60}\baus\b",
+        r"\brestbetrag\b[^.;\n]{0,60}\b(?:ausgezahlt|ausbezahlt|aus)\b",
         r"\bausbezahl\w*",
         r"\bversé en salaire\b",
         r"\breliquat\b[^.;\n]{0,30}\bversé",
@@ -236,6 +251,10 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "現金で支給",
     ),
     "expiry:expires": (
+        r"\bn\'est plus disponible\b",
+        r"\bne se reporte(?:nt)? (?:pas|jamais)\b",
+        "消える",
+        "消滅",
         r"\bse pierden?\b",
         "繰り?越さない",
         "持ち越(?:せない|せません|し不可)",
@@ -285,6 +304,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "繰り越せ",
     ),
     "form:reimbursement": (
+        "経費で落と",
         r"\berstatt\w*",
         r"\brembours\w*",
         r"\breembols\w*",
@@ -314,6 +334,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "クレジット",
     ),
     "top_up:yes": (
+        "追加してもら",
+        r"\bpas de plafond\b",
         r"\billimitée?s?\b",
         "使い放題",
         r"\bstocken (?:wir|sie|die firma) (?:es |das |ihn |sie )?auf\b",
@@ -335,6 +357,12 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "追加可",
     ),
     "top_up:no": (
+        r"\bstock\w*\b[^.;\n]{0,30}\bnicht auf\b",
+        r"\bmehr gibt es nicht\b",
+        r"\bne (?:peut|pourra) pas être (?:augmenté|rechargé|relevé)e?s?\b",
+        r"\b(?:no|tampoco) se puede (?:ampliar|aumentar|recargar|subir)\b",
+        r"\btope duro\b",
+        "追加(?:は|も)?不可",
         r"\bharte grenze\b",
         r"\bkein(?:en)? nachschlag\b",
         r"\bgedeckelt\b",
@@ -359,6 +387,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "追加不可",
     ),
     "comp_framing": (
+        r"\b(?:compte|comptent|inclus|incluse|intégré)\b[^.;\n]{0,20}\b(?:dans|en) (?:ton|votre|le|mon) package\b",
+        r"\bélément de (?:la |votre )?rémunération\b",
         r"\bgesamtlohn\b",
         r"\bbestandteil (?:ihrer |der |deiner |meiner )?gesamtvergütung\b",
         r"\b(?:in die|zur|zum) (?:total comp\w*|gesamtvergütung|gesamtlohn|gesamtpaket)\b",
@@ -377,6 +407,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bstipend\b",
     ),
     "top_up:soft_yes": (
+        r"\bstock(?:t|en)\b[^.;\n]{0,30}\bauf\b",
+        r"\brajout\w*",
         r"\b(?<!keine )(?<!ohne )aufstock\w*",
         r"\bstockt\b[^.;\n]{0,30}\bauf\b",
         r"\berhöht werden\b",
@@ -402,6 +434,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "足りなくなったら",
     ),
     "kit": (
+        r"\bactivad[oa] por (?:el|la) (?:admin|administrador|administradora|it|ti)\b",
+        r"\bgestionad[oa] por (?:it|ti|sistemas)\b",
         r"\bcuenta corporativa\b",
         r"\bcompte (?:pro|professionnel|de la boîte)\b",
         "(?:会社|法人)契約",
@@ -463,6 +497,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "給与(?!明細|に上乗せ|と一緒)",  # not the payslip
     ),
     "equity": (
+        r"\bbspce\b",
+        r"\bstock[- ]options\b",
         r"\banteile\b",
         r"\baktien\b",
         r"\bbeteiligung\b",

@@ -179,6 +179,7 @@ KIT = _re(
     r"\b(?:aws|gcp|azure|google cloud|vertex|bedrock)\b[^.;\n]{0,25}\bcredits?\b[^.;\n]{0,40}\bfor the [\w-]+ team\b",
     r"\b(?:business|team|teams|enterprise|corporate|org|organi[sz]ation) (?:seat|plan|account|licen[cs]e|subscription|tier|edition|workspace)s?\b",
     r"\b(?:chatgpt|claude|copilot|cursor|gemini)[^.;\n]{0,20}\b(?:business|team|teams|enterprise)\b",
+    r"\bgemini for (?:google )?workspace\b",
     r"\b(?:business|team|teams|enterprise)\b[^.;\n]{0,12}(?:chatgpt|claude|copilot|cursor|gemini)",
     r"\b(?:company|company's|corporate|our|the org's|org|team|team's|shared|work|employer's)\s(?:(?!reimburs|pays?\b|covers?\b|gives?\b|offers?\b|expenses?\b)[\w-]+\s){0,3}(?:account|key|keys|tenant|org|organi[sz]ation|gateway|proxy|deployment|instance|workspace|project|subscription)s?\b",
     r"\bbilled (?:directly )?to (?:the |our |your )?(?:team|company|department|cost cent(?:er|re)|project|employer)\b",
@@ -462,7 +463,7 @@ NEGATION_AFTER = re.compile(
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|doesn't count|does not count|isn't covered|not covered|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table|not on the table|"
     r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do)|"
     # German, French, Spanish
-    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
+    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|(?:wird|werden) nicht|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
     r"non (?:autorisée?s?|permise?s?)|pas (?:autorisée?s?|permise?s?|possible)|exclue?s?|no (?:está |están )?permitid[oa]s?|"
     r"prohibid[oa]s?|no se permite|no autorizad[oa]s?)\b"
     r"|^\s*[:=|]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
@@ -542,7 +543,7 @@ INDIRECT_QUESTION = re.compile(
     # what comes before was left open: "personal use was not mentioned", "the cap never came up"
     # German, French, Spanish, Japanese
     r"|\bob\b(?![^.;\n]{0,80}\b(?:egal|wurscht|wurst|gleich)\b)|\brien n'est (?:précisé|dit|indiqué|prévu|mentionné)\b"
-    r"|\b(?:écrit|indiqué|précisé) nulle part\b|\ben ningún (?:sitio|lado|lugar)\b|\bno lo (?:pone|dice|especifica)\b|\bno (?:nos |me |te |le )?(?:dijeron|dicen|dijo|han dicho|especificaron) si\b"
+    r"|\b(?:écrit|indiqué|précisé) nulle part\b|\ben ningún (?:sitio|lado|lugar)\b|\bno lo (?:pone|dice|especifica)\b|\bno (?:nos |me |te |le )?(?:dijeron|dicen|dijo|han dicho|especificaron|aclaran|aclara|explican|indican) si\b|\bni si\b"
     r"|\b(?:no idea|not sure|unclear|dunno|aucune idée|keine ahnung|ni idea|no sé)(?=\s*(?:[.,;!?\n]|$))|わからない|分からない|\b(?:stand|steht) (?:nirgends|nicht drin|nichts)\b|\bkeine angaben?\b|\bnicht geregelt\b"
     r"|\b(?:aucune idée|je ne sais pas|je sais pas|on ne sait pas|pas sûr|pas clair)\b[^.;\n]{0,10}\bsi\b"
     r"|\brien (?:de )?(?:précisé |dit |indiqué |prévu )?(?:sur|concernant|à propos)\b|\bne (?:dit|précise|mentionne) rien\b"

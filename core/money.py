@@ -56,6 +56,13 @@ _PREFIX_CURRENCIES: dict[str, str] = {
 # Currency written after the number (codes, words, symbols).
 _SUFFIX_CURRENCIES: dict[str, str] = {
     "ドル": "USD",
+    "us$": "USD",
+    "pesos colombianos": "COP",
+    "cop": "COP",
+    "pesos mexicanos": "MXN",
+    "pesos argentinos": "ARS",
+    "ars": "ARS",
+    "clp": "CLP",
     "ユーロ": "EUR",
     "soles": "PEN",
     "$ ca": "CAD",  # French Canadian: "1 500 $ CA"
@@ -150,6 +157,7 @@ _MONEY = re.compile(
     rf"(?: ?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
 )
 
+_SPANISH_THOUSAND = re.compile(r"\s*(?:de\s+)?(?:pesos|euros|dólares|dolares|soles|bolívares|colones|€|cop\b|mxn\b|ars\b|clp\b)")
 # The rest of a sum in 万 ("1万5千円", "2万5000円"): thousands or units, then yen.
 _MAN_REST = re.compile(r"(\d{1,4})(千)?円")
 # What a bare number counts, when it is not money.
@@ -207,7 +215,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|/\s?mois\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
+            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|/\s?(?:mois|monat|mes)\b|\bjede[nm]? monat\b|\btous les mois\b|\btodos los meses\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"
@@ -217,7 +225,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "quarter",
         re.compile(
             r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\s(?:quarter|qtr)\b|\bquarterly\b|\b(?:each|every)\s(?:quarter|qtr)\b|"
-            r"\bpro quartal\b|\bjedes quartal\b|\bchaque trimestre\b|\bcada trimestre\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
+            r"\bpro quartal\b|\bal trimestre\b|\bjedes quartal\b|\bchaque trimestre\b|\bcada trimestre\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
             r"\bpor trimestre\b|\btrimestral\w*|四半期|\b(?:every|each|per) (?:three|3) months\b"
         ),
     ),
@@ -227,7 +235,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"/\s?(?:yr|year|y|annum|a)\b|\bper\s(?:yr|year|annum|anum)\b|\ba\s(?:yr|year)\b|\bannually\b|"
             r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
             r"\b(?:per|in any|in a|each|every)\s(?:calendar|plan|financial|fiscal|benefits?|school|contract)\syear\b|\byear(?:ly)?\sbudget\b|"
-            r"\bpro jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
+            r"\bpro jahr\b|/\s?(?:an|jahr|año)\b|\bjedes jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
             r"\banual\w*|年額|年間|毎年|/年|(?<![\d０-９])年(?=[\d０-９])"
         ),
     ),
@@ -414,6 +422,8 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             amount = _to_number(num, currency) * _MULTIPLIERS.get(mult or "", 1.0)
             if compound:
                 amount += int(compound.group(1)) * (1000 if compound.group(2) else 1)
+            if mult == "mil" and _SPANISH_THOUSAND.match(low, match.end("mult")):
+                amount /= 1000  # Spanish "350 mil pesos" is 350,000 (English "$2 mil" is two million)
         except ValueError:
             continue
         if amount <= 0 or amount != amount or amount == float("inf") or amount > 1e12:

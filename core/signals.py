@@ -35,14 +35,17 @@ _BESIDES = re.compile(
 # "No AI budget at all", "there's no token allowance": an allowance that is not there
 _NO_ALLOWANCE = re.compile(
     r"\b(?:no|zero|without(?: any| an?)?)\s(?:ai|llm|token|api|genai|tooling) "
-    r"(?:budget|allowance|stipend|credits?|perk)s?\b"
+    r"(?:budget|allowance|stipend|credits?|perk)s?\b|\baucun(?:e)? (?:budget|allocation|crédit|enveloppe)s? (?:ia|d'ia)\b|"
+    r"\bkein(?:e|en)? ki-(?:budget|zuschuss|guthaben|pauschale)\b|\bning[uú]n(?:a)? (?:presupuesto|suscripci[oó]n|ayuda)\b"
 )
 # "If personal use were allowed (I'd call it a perk), but ...": only its own clause is hypothetical
 _COUNTERFACTUAL = re.compile(r"\b(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b")
 # "Verfallen tut nichts", "n'expire jamais": a verb denied after it
 _NOTHING_AFTER = re.compile(r"\s+(?:[\w']+\s+){0,2}(?:nichts|nie|niemals|jamais|nunca)\b")
 # What a product name can modify: "Claude credits", "Cursor/Claude token budget"
-_NAMES_A_NOUN = re.compile(r"(?:[\s/&+-]+[\w.-]+){0,2}?\s(?:credits?|tokens?|api|stipends?|budget|allowance)\b")
+_NAMES_A_NOUN = re.compile(
+    r"(?:[\s/&+-]+[\w.-]+){0,2}?\s(?:credits?|tokens?|api|stipends?|budget|allowance)\b|[^\s。、]{0,6}(?:クレジット|トークン)"
+)
 _TIER_WORDS = frozenset({"plus", "pro", "max", "ultra"})
 _NEEDS_MORE_AFTER = re.compile(r"\s+(?:needs?|requires?|demands?)\s+(?:more|extra|additional)\b")
 # "whatever you need for work": what the work needs is the scope, not a need for more
@@ -57,7 +60,7 @@ _TOTAL_BEFORE = re.compile(
     r"(?:total (?:(?:target|annual|annualised|annualized|expected|guaranteed|on-target) )?"
     r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in|"
     r"\b(?:el|le|das) total(?: que [\w ]{0,25})?|gesamtpaket|gesamtvergütung|rémunération (?:totale|globale)|"
-    r"retribución total|paquete total|総額|年収)"
+    r"retribución total|paquete total|総額)"
     r"\s*(?:\([^()]{0,40}\)\s*)?(?:is|=|:|of|comes to|of about|around|~|≈|at|will be|would be)?\s*"
     r"(?:about|around|roughly|approximately|approx\.?|circa|c\.|~|an estimated|estimated)?\s*$"
 )
