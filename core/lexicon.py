@@ -134,7 +134,7 @@ OTHER_STIPEND_NOUN = re.compile(
     r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|broadband|"
     r"commut\w*|transport\w*|travel|home[- ]office|wfh|remote[- ]work|childcare|learning|education|training|"
     r"conference|books?|professional development|l&d|relocation|coworking|co-working)\s(?:[\w&-]+\s)?"
-    r"(?:stipends?|allowances?|budgets?|funds?|benefits?|reimbursements?|credits?|cards?|perks?)\b"
+    r"(?:stipends?|allowances?|budgets?|funds?|benefits?|reimbursements?|credits?|cards?|perks?|plans?|bills?)\b"
 )
 OTHER_STIPEND = _re(
     r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|"
@@ -476,14 +476,14 @@ NEGATION_AFTER = re.compile(
 OTHER_PARTY = re.compile(
     r"\bmy (?:buddy|friend|mate|pal|colleague|coworker|co-worker|cousin|brother|sister|partner|wife|husband|"
     r"ex-colleague|former colleague)s?\b|\ba (?:buddy|friend|mate|pal|colleague|coworker|co-worker)\b|"
-    r"\b(?:friend|buddy|mate|colleague)'s\b|"
+    r"\b(?:friend|buddy|mate|colleague)'s\b|\b(?:friend|buddy|mate|colleague)s?\s*:|\b(?:glassdoor|levels\.fyi|blind)\b|"
     r"\b(?:at|in|from|with) my (?:last|previous|old|former|current) (?:job|gig|company|employer|role|place|team|work)\b|"
     r"\b(?:old|last|previous|former|current) (?:job|gig|employer|company|role)\b|\bused to (?:have|get)\b|"
     r"\bat (?:my|his|her|their) place\b|\breply from\b|\b(?:he|she) (?:gets|got|has)\b"
 )
 # ... and this offer's: "mine is $200/month", "New offer:", "My offer letter says"
 THIS_OFFER = re.compile(
-    r"\b(?:this|my|the|new|their) offer\b|\bmine\b|\bnew (?:place|job|role|company|gig|employer)\b|"
+    r"\b(?:this|my|the|new|their) offer\b|\bmine\b|\bme\s*:|\bnew (?:place|job|role|company|gig|employer)\b|"
     r"\b(?:the|my|this) (?:letter|contract)\b|\bthis (?:job|role|company|one)\b|^\s*op\s*:"
 )
 # A later statement that corrects an earlier one ("work only. Scratch that, personal is fine").
@@ -879,6 +879,8 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("bonus"),
             r"\bvariable\b",
             r"\bbonus(?:es)?\b",
+            r"\bsti\b",
+            r"\bshort[- ]term incentive\b",
             r"\bcommission\b",
             r"\bvariable pay\b",
             r"\bincentive\b",

@@ -176,7 +176,7 @@ _LABEL_BEFORE = re.compile(
     r"\s*(?:[:=]|\bis\b|\bof\b)\s*$"
 )
 # "40k RSUs/yr": a yearly value of a grant, not a count of units.
-_GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per year|a year|annually|p\.?a\.?)")
+_GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per (?:year|yr)|a (?:year|yr)|annually|yearly|p\.?a\.?)")
 _PERIOD_SUFFIX_ONLY = re.compile(
     r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b|(?:daily|weekly|monthly|quarterly|yearly|annually)\b|"
     r"(?:im|pro) (?:monat|jahr|quartal|woche)\b|par (?:mois|an|semaine|jour)\b|(?:al|por) (?:mes|año|día)\b|"
@@ -266,7 +266,7 @@ _LEAD_PERIOD = re.compile(
 # How far from a sum its period may be stated, in characters.
 _WINDOW = 60
 # What may stand between a period word and the sum it introduces ("月額 2万円", "monthly: $300").
-_LEADS_SUM = re.compile(r"[\s:：=]*")
+_LEADS_SUM = re.compile(r"[ \t:：=]*")  # on the same line: "RSUs per year\nA$250" is the RSUs' year
 # Periods stated loosely after the sum ("resets monthly"): used only when nothing closer says.
 _PM_AFTER = re.compile(r"\s?p\.?m\.?(?!\w)")
 

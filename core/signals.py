@@ -34,6 +34,7 @@ _BESIDES = re.compile(
 )
 # "No AI budget at all", "there's no token allowance": an allowance that is not there
 _NO_ALLOWANCE = re.compile(
+    r"\bnothing (?:about|on|re|regarding) (?:ai|llm|token|api|genai)\b|"
     r"\b(?:no|zero|without(?: any| an?)?)\s(?:ai|llm|token|api|genai|tooling) "
     r"(?:budget|allowance|stipend|credits?|perk)s?\b|\baucun(?:e)? (?:budget|allocation|crédit|enveloppe)s? (?:ia|d'ia)\b|"
     r"\bkein(?:e|en)? ki-(?:budget|zuschuss|guthaben|pauschale)\b|\bning[uú]n(?:a)? (?:presupuesto|suscripci[oó]n|ayuda)\b"
@@ -45,6 +46,28 @@ _NOTHING_AFTER = re.compile(r"\s+(?:[\w']+\s+){0,2}(?:nichts|nie|niemals|jamais|
 # What a product name can modify: "Claude credits", "Cursor/Claude token budget"
 _NAMES_A_NOUN = re.compile(
     r"(?:[\s/&+-]+[\w.-]+){0,2}?\s(?:credits?|tokens?|api|stipends?|budget|allowance)\b|[^\s。、]{0,6}(?:クレジット|トークン)"
+)
+# "Annual bonus gets paid out in March.": a pay component's own terms
+_PAY_COMPONENT = re.compile(
+    r"(?<!as a )(?<!as )(?<!into )(?<!like a )(?<!your )(?<!the )\b(?:bonus|sign[- ]?on|signing|rsus?|equity|stock|options|commission)\b"
+)
+# What a benefit with no AI word is for, when it is not the AI allowance
+_NON_AI_THING = re.compile(
+    r"\b(?:equipment|hardware|desk|chair|monitors?|furniture|store|gift|swag|internet|broadband|phone|mobile|gym|"
+    r"wellness|meals?|food|lunch|commut\w*|travel|relocation|coworking|courses?|tuition|books?|headphones|amazon|"
+    r"groceries|childcare|parking|transit|graduate|semester)\b"
+)
+# A text about what AI costs a person, with no employer in it: "my ChatGPT Plus bill is $20 a month"
+_CONSUMER = re.compile(
+    r"\b(?:bill|(?:it|that|which|this) costs?|costs? (?:me|us)|price[sd]?|pricing|per (?:million|1m|1k|thousand)|"
+    r"usage was|ran up|charged|"
+    r"my (?:own )?(?:subscription|plan|account|card|usage)|i pay|i'm paying|i paid|better value|cheaper|more expensive)\b"
+)
+_PROVISION_CONTEXT = re.compile(
+    r"\b(?:offer\w*|employers?|company|company's|firm|startup|org|team|they|we get|i get|gets?|given|gives?|provided?|"
+    r"provides|covers?|covered|reimburs\w*|expensed?|stipends?|allowances?|budgets?|perks?|benefits?|package|comp|"
+    r"compensation|salary|base|bonus|hr|recruiter|hiring|job|role|letter|contract|policy|credits|claim\w*|finance|"
+    r"business|work)\b"
 )
 _TIER_WORDS = frozenset({"plus", "pro", "max", "ultra"})
 _NEEDS_MORE_AFTER = re.compile(r"\s+(?:needs?|requires?|demands?)\s+(?:more|extra|additional)\b")
@@ -61,7 +84,8 @@ _TOTAL_BEFORE = re.compile(
     r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in|"
     r"\b(?:el|le|das) total(?: que [\w ]{0,25})?|gesamtpaket|gesamtvergütung|rémunération (?:totale|globale)|"
     r"retribución total|paquete total|総額)"
-    r"\s*(?:\([^()]{0,40}\)\s*)?(?:is|=|:|of|comes to|of about|around|~|≈|at|will be|would be)?\s*"
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:on the offer |in the letter |on paper )?(?:says|said|reads|shows)|is|=|:|of|comes to|"
+    r"of about|around|~|≈|at|will be|would be)?\s*"
     r"(?:about|around|roughly|approximately|approx\.?|circa|c\.|~|an estimated|estimated)?\s*$"
 )
 _TOTAL_AFTER = re.compile(
@@ -152,6 +176,11 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     questions = _interrogative_spans(prep, money)
     sums = sorted(mention.start for mention in money)  # to count the sums in a span by bisection
     components, main_index, stated_total, allowance_clauses = _components(prep, money, sums, questions)
+    # what AI costs the writer, with no employer in the text: no allowance
+    consumer = bool(prep.first(_CONSUMER)) and not prep.first(_PROVISION_CONTEXT)
+    if consumer:
+        components = [component for component in components if component.kind != "allowance"]
+        main_index, allowance_clauses = None, {}
 
     main_money = _main_money(money, components, main_index)
 
@@ -179,7 +208,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
         top_up = top_up or _flipped(_top_up(prep, [asked], ()), _NO_TOP_UP)
     has_allowance = (
         main_index is not None or _mentions_allowance(prep) or (bool(use or top_up) and _stated_about_allowance(prep))
-    )
+    ) and not consumer
     # beside a sum for the allowance, the laptop and its terms are not the allowance
     kit_scope = _exclude(scope, equipment) if main_money is not None else scope
     kit = _kit(prep, kit_scope, questions) if has_allowance else None
@@ -256,6 +285,7 @@ _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPM
 
 _SUM_CORRECTION = re.compile(
     r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo|nvm|never mind)\b|"
+    r"\b(?:the final (?:letter|offer|version)|knocked (?:it )?(?:down|up) to|(?:revised|reduced|lowered|cut) (?:down )?to)\b|"
     r"\bnot one[- ]time\b|\b(?:edit|upd(?:ate)?)\s?\d*\s?:"
 )
 
@@ -360,7 +390,7 @@ def _other_benefit_sentences(prep: Prepared, main: Span) -> list[Span]:
     ai = _starts(prep, lx.AI_WORDS, lx.PRODUCTS)
     if not count_in(ai, main):
         return []
-    benefits = _starts(prep, lx.OTHER_STIPEND_NOUN, lx.KIT_EQUIPMENT)
+    benefits = _starts(prep, lx.OTHER_STIPEND_NOUN, lx.KIT_EQUIPMENT, _PAY_COMPONENT)
     if not benefits:
         return []
     low = prep.low
@@ -757,7 +787,7 @@ _DETERMINERS = frozenset({"the", "a", "an", "your", "my", "our", "their", "his",
 _EARNINGS_OR_RENT = r"rent|mortgage|tuition|earn\w*|income|(?:i|we|you|they) (?:make|made)"
 _NOT_AN_ALLOWANCE = re.compile(
     r"\b(?:(?:cloud|aws|gcp|azure|utility|electricity|phone|monthly|team's|our|the) bills?|invoices?|"
-    rf"{_EARNINGS_OR_RENT}|"
+    rf"{_EARNINGS_OR_RENT}|(?:we|they|the company|our company|the team) spends?\b|"
     r"(?:i|we) pay\b[^.;\n]{0,40}\b(?:myself|ourselves|out of (?:my |our )?(?:own )?pocket|personally))\b"
 )
 # What else a sum can be, when the text names no allowance: rent, an hourly rate, a price, earnings...
@@ -904,7 +934,9 @@ def _clause_kind(text: str) -> ComponentKind | str | None:
     if lx.OTHER_STIPEND_NOUN.search(text) or _RELOCATION.search(text):
         return "stipend"
     if any(match.group() not in _TIER_WORDS for match in lx.ALLOWANCE_NOUNS.finditer(text)):
-        return "allowance"  # not a bare "plus" or "pro": with no product named, they are ordinary words
+        # not a bare "plus" or "pro": with no product named, they are ordinary words; an
+        # "equipment allowance" or "store credit" is another benefit, not an AI allowance
+        return "stipend" if _NON_AI_THING.search(text) else "allowance"
     return None
 
 
@@ -1116,8 +1148,10 @@ def _components(
         if kind in ("allowance", "stipend"):
             clause_of[len(components) - 1] = clause
 
-    for clause in prep.clauses:
+    for position, clause in enumerate(prep.clauses):
         clause_text = low[clause[0] : clause[1]]
+        if low[clause[0] - 1 : clause[0]] == "(" and position and prep.clauses[position - 1] in used_clauses:
+            continue  # "£11.5k bonus (10%)": the percentage restates the sum before it
         if clause in used_clauses or not ("%" in clause_text or "％" in clause_text or _UNIT_GRANT.search(clause_text)):
             continue
         kind = _clause_kind(clause_text)
