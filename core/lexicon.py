@@ -298,7 +298,10 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\boff[- ]limits (?:for|to) (?:personal|private|side|non-work|hobby)",
             r"\bfor (?:your|the|our|their) (?:assignments?|deliverables|duties|engagements?)\b",
             r"\bfor professional (?:purposes|use|tasks|work)\b",
-            r"\bstrictly (?:for )?(?:business|work|professional|company)\b",
+            r"\bstrictly (?:for )?(?:business|work|professional|company|official)\b",
+            r"\b(?:role|job|duty|duties)[- ]related (?:use|usage|purposes?) only\b",
+            r"\bonly (?:for )?professional (?:use|usage|purposes)\b",
+            r"\b(?:0|zero) personal (?:use|usage)\b",
             r"\bbusiness use\b",
             r"\b(?:restricted|limited|locked|confined|tied|exclusively|solely|purely) (?:to )?(?:for )?(?:the |your |our )?(?:work|business|company|job|professional|employer|on[- ]the[- ]job)",
             r"\b(?:work|business|company|job|employer|professional|official|client|internal)(?:[- ]related)?\s(?:[\w-]+\s)?(?:use\s|usage\s|purposes\s)?only\b",
@@ -357,6 +360,10 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bno (?:limits?|restrictions?|rules) on (?:what|how|which|where)\b",
             r"\b(?:use|spend) (?:it|them) (?:for|on) both\b",
             r"\bwork or play\b",
+            r"\bpersonal (?:research|writing|reading|study)\b",
+            r"\b(?:my|your|their) own (?:writing|reading|research)\b",
+            r"\b(?:oss|open[- ]source) (?:stuff|work|projects?|contributions?)\b",
+            r"\b(?:ok|okay|fine|allowed|good) for (?:personal|private)\b",
             r"\buse[- ]it[- ](?:for|on)[- ](?:anything|whatever|everything)\b(?!\s+(?:work|job|business|project|company|client)(?:[- ]related)?\b)",
             r"\b(?:out of|for|from) (?:purely )?(?:personal|private) interests?\b",
             r"\b(?:personal|private|work|professional) or (?:otherwise|not)\b",
@@ -526,8 +533,9 @@ ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|
 # "said if" is a condition ("she said if you run out they add more") unless the saying is denied
 # ("didn't say if"); "asked if", "not sure if", "said whether" are questions.
 INDIRECT_QUESTION = re.compile(
-    r"\b(?:know|knows|knew|ask|asked|sure|idea|clear|unclear|word|check|find out|wonder|wondering)\b"
-    r"(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b"
+    r"\b(?:know|knows|knew|ask|asked|sure|idea|clear|unclear|word|check|find out|wonder|wondering|idk|clue|unsure|"
+    r"waiting (?:on|for))\b"
+    r"(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b(?! (?:this|that|it) (?:matters|helps|is relevant|makes a difference))"
     r"|\b(?:say|said|says|mention|mentioned|tell|told|specify|specified|confirm|confirmed)\b(?:\s+[\w']+){0,2}?\s+whether\b"
     r"|\b(?:didn't|did not|doesn't|does not|don't|haven't|hasn't|never|not|won't|wouldn't|couldn't|can't|"
     r"nothing|nobody|no one|nowhere) (?:say|says|said|mention|mentions|mentioned|tell|tells|told|specify|specifies|"
@@ -588,6 +596,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         "rolls_over",
         _re(
             r"\bbanks? (?:indefinitely|forever|over time|from month to month|month to month)\b",
+            r"\bstays? (?:for|until|into|in) (?:the )?next (?:year|month|quarter|week)\b",
             r"\baccumul\w*",
             *more("expiry:never_expires"),
             r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expir(?:e|es|ing)\b",
@@ -605,6 +614,9 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "expires",
         _re(
+            r"\b(?:is|are|gets?) lost\b",
+            r"\b(?:i|you|we|u) lose it\b",
+            r"\bleftovers?\s*[:=-]?\s*(?:gone|lost|forfeited|expire|none)\b",
             *more("expiry:expires"),
             r"\buse[- ]it[- ]or[- ]lose[- ]it\b",
             r"\broll-?over\s*[:=]\s*(?:no|none|n|false)\b",
@@ -687,6 +699,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
+            r"\b(?:anything|everything|amounts?|spend(?:ing)?) (?:above|over|beyond) (?:that|this|it|the (?:cap|limit))\b[^.;\n]{0,20}\b(?:not|isn't|won't be|never) (?:reimbursed|covered|paid)\b",
+            r"\bno exceptions? (?:above|over|beyond|past)\b",
             r"\b(?:not|isn't|is not|never|n't|wasn't|was not) (?:really )?unlimited\b",
             r"\bno (?:upgrades?|increases?|extensions?|extra (?:credits|budget|money|funds))\b",
             r"\btough luck\b",
@@ -747,6 +761,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bapproves? (?:extra|more|additional|an? increase|top[- ]?ups?|the overage|overages|the excess|any overage)\b",
             r"\b(?:we|they|finance|the company|it)(?:'ll| will)? (?:replenish|refill|reload)\b",
             r"\bsoft (?:limit|cap|ceiling)\b",
+            r"\b(?:buy|pay for|add|get) (?:you |me )?(?:extra|more|additional) (?:usage|credits?|tokens?|capacity|seats?)\b",
+            r"\bwhen (?:i|you|we|u) hit (?:the |my |your )?(?:limits?|cap)\b",
             r"\b(?:we|they)(?:'ll| will)? lift (?:it|the (?:limit|cap))\b",
             r"\b(?:raise|increase|top[- ]?up|more) (?:is )?possible\b",
             r"\b(?:can|will|may|could|happily|gladly)\s+(?:\w+\s+)?(?:increase|raise|extend|top (?:it )?up)\b",

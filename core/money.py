@@ -157,7 +157,9 @@ _MONEY = re.compile(
     rf"(?: ?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
 )
 
-_SPANISH_THOUSAND = re.compile(r"\s*(?:de\s+)?(?:pesos|euros|dólares|dolares|soles|bolívares|colones|€|cop\b|mxn\b|ars\b|clp\b)")
+_SPANISH_THOUSAND = re.compile(
+    r"\s*(?:de\s+)?(?:pesos|euros|dólares|dolares|soles|bolívares|colones|€|cop\b|mxn\b|ars\b|clp\b)"
+)
 # The rest of a sum in 万 ("1万5千円", "2万5000円"): thousands or units, then yen.
 _MAN_REST = re.compile(r"(\d{1,4})(千)?円")
 # What a bare number counts, when it is not money.
@@ -176,7 +178,9 @@ _LABEL_BEFORE = re.compile(
     r"\s*(?:[:=]|\bis\b|\bof\b)\s*$"
 )
 # "40k RSUs/yr": a yearly value of a grant, not a count of units.
-_GRANT_RATE = re.compile(r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per (?:year|yr)|a (?:year|yr)|annually|yearly|p\.?a\.?)")
+_GRANT_RATE = re.compile(
+    r"\s?(?:rsus?|stock|equity)\s?(?:/\s?(?:yr|year)|per (?:year|yr)|a (?:year|yr)|annually|yearly|p\.?a\.?)"
+)
 _PERIOD_SUFFIX_ONLY = re.compile(
     r"\s?(?:/|per\b|a\s+(?:day|week|month|year|quarter)|p\.?a\b|pcm\b|lpa\b|(?:daily|weekly|monthly|quarterly|yearly|annually)\b|"
     r"(?:im|pro) (?:monat|jahr|quartal|woche)\b|par (?:mois|an|semaine|jour)\b|(?:al|por) (?:mes|año|día)\b|"

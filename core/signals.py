@@ -36,8 +36,10 @@ _BESIDES = re.compile(
 _NO_ALLOWANCE = re.compile(
     r"\bnothing (?:about|on|re|regarding) (?:ai|llm|token|api|genai)\b|"
     r"\b(?:no|zero|without(?: any| an?)?)\s(?:ai|llm|token|api|genai|tooling) "
-    r"(?:budget|allowance|stipend|credits?|perk)s?\b|\baucun(?:e)? (?:budget|allocation|crédit|enveloppe)s? (?:ia|d'ia)\b|"
-    r"\bkein(?:e|en)? ki-(?:budget|zuschuss|guthaben|pauschale)\b|\bning[uú]n(?:a)? (?:presupuesto|suscripci[oó]n|ayuda)\b"
+    r"(?:budget|allowance|stipend|credits?|perk)s?\b|"
+    r"\baucun(?:e)? (?:budget|allocation|crédit|enveloppe)s? (?:ia|d'ia)\b|"
+    r"\bkein(?:e|en)? ki-(?:budget|zuschuss|guthaben|pauschale)\b|"
+    r"\bning[uú]n(?:a)? (?:presupuesto|suscripci[oó]n|ayuda)\b"
 )
 # "If personal use were allowed (I'd call it a perk), but ...": only its own clause is hypothetical
 _COUNTERFACTUAL = re.compile(r"\b(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b")
@@ -49,7 +51,8 @@ _NAMES_A_NOUN = re.compile(
 )
 # "Annual bonus gets paid out in March.": a pay component's own terms
 _PAY_COMPONENT = re.compile(
-    r"(?<!as a )(?<!as )(?<!into )(?<!like a )(?<!your )(?<!the )\b(?:bonus|sign[- ]?on|signing|rsus?|equity|stock|options|commission)\b"
+    r"(?<!as a )(?<!as )(?<!into )(?<!like a )(?<!your )(?<!the )"
+    r"\b(?:bonus|sign[- ]?on|signing|rsus?|equity|stock|options|commission)\b"
 )
 # What a benefit with no AI word is for, when it is not the AI allowance
 _NON_AI_THING = re.compile(
@@ -61,7 +64,8 @@ _NON_AI_THING = re.compile(
 _CONSUMER = re.compile(
     r"\b(?:bill|(?:it|that|which|this) costs?|costs? (?:me|us)|price[sd]?|pricing|per (?:million|1m|1k|thousand)|"
     r"usage was|ran up|charged|"
-    r"my (?:own )?(?:subscription|plan|account|card|usage)|i pay|i'm paying|i paid|better value|cheaper|more expensive)\b"
+    r"my (?:own )?(?:subscription|plan|account|card|usage)|i pay|i'm paying|i paid|better value|cheaper|"
+    r"more expensive)\b"
 )
 _PROVISION_CONTEXT = re.compile(
     r"\b(?:offer\w*|employers?|company|company's|firm|startup|org|team|they|we get|i get|gets?|given|gives?|provided?|"
@@ -84,8 +88,8 @@ _TOTAL_BEFORE = re.compile(
     r"(?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)|\btc|\bctc|\bote|all[- ]in|"
     r"\b(?:el|le|das) total(?: que [\w ]{0,25})?|gesamtpaket|gesamtvergütung|rémunération (?:totale|globale)|"
     r"retribución total|paquete total|総額)"
-    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:on the offer |in the letter |on paper )?(?:says|said|reads|shows)|is|=|:|of|comes to|"
-    r"of about|around|~|≈|at|will be|would be)?\s*"
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:on the offer |in the letter |on paper )?(?:says|said|reads|shows)|is|=|:|"
+    r"of|comes to|of about|around|~|≈|at|will be|would be)?\s*"
     r"(?:about|around|roughly|approximately|approx\.?|circa|c\.|~|an estimated|estimated)?\s*$"
 )
 _TOTAL_AFTER = re.compile(
@@ -123,6 +127,14 @@ _UNKNOWN_ANSWER = re.compile(
     r"no (?:answer|reply|response|word)(?: yet)?|not yet|pending|waiting|who knows|nobody knows|"
     r"['\"]?(?:[a-z]+(?: [a-z]+)?, )?let me check|(?:they'll|she'll|he'll|will) get back)\b"
 )
+# Asking what something is worth, not whether it exists
+_VALUE_QUESTION = re.compile(
+    r"\b(?:count(?:s)? (?:as|toward|towards)?\s?(?:pay|comp\w*|salary|a perk|a benefit)?|worth|"
+    r"is (?:it|that|this) (?:a )?(?:pay|perk|benefit))\b"
+)
+_ASKING_LEAD = re.compile(r"\s*(?:also|and|so|plus|or)\b")
+# "work-only? roll over? cap?": a label answered only by the next label is not answered
+_NEXT_IS_LABEL = re.compile(r"\?\s*[\w' -]{1,25}\?")
 _WH_QUESTION = re.compile(r"\s*(?:so\s+)?(?:what|how|why|which|who|where|when)\b")
 _AFFIRMED = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:yes|yep|yeah|sure|of course|absolutely|definitely|totally)\b(?!\s*(?:but|,\s*but))"
@@ -212,6 +224,10 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     # beside a sum for the allowance, the laptop and its terms are not the allowance
     kit_scope = _exclude(scope, equipment) if main_money is not None else scope
     kit = _kit(prep, kit_scope, questions) if has_allowance else None
+    if kit is None and has_allowance and questions and prep.first(_VALUE_QUESTION):
+        kit = _kit(
+            prep, kit_scope, ()
+        )  # "Does a company-paid Claude Team seat, run by IT, count as pay?": the seat is a fact
     form = _form(prep, allowance_clauses.get(main_index) if main_index is not None else None, scope, questions)
 
     is_question = bool(questions) and not money and (low.rstrip().endswith("?") or _starts_with_question(prep))
@@ -285,7 +301,8 @@ _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPM
 
 _SUM_CORRECTION = re.compile(
     r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo|nvm|never mind)\b|"
-    r"\b(?:the final (?:letter|offer|version)|knocked (?:it )?(?:down|up) to|(?:revised|reduced|lowered|cut) (?:down )?to)\b|"
+    r"\b(?:the final (?:letter|offer|version)|knocked (?:it )?(?:down|up) to|"
+    r"(?:revised|reduced|lowered|cut) (?:down )?to)\b|"
     r"\bnot one[- ]time\b|\b(?:edit|upd(?:ate)?)\s?\d*\s?:"
 )
 
@@ -439,7 +456,7 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
             continue  # "Unlimited credits, personal projects too?!": surprise, not a question
         has_money = any(start <= mention.start < end for mention in money)
         if not has_money and _is_label(prep, start, end):
-            if _UNKNOWN_ANSWER.match(prep.low, end + 1):
+            if _UNKNOWN_ANSWER.match(prep.low, end + 1) or _NEXT_IS_LABEL.match(prep.low, end):
                 spans.append((start, end))  # "Personal use? Not sure.": still a question
             continue  # "Personal use? Not allowed.", "Leftovers? Paid out.": read across the "?"
         if _UNKNOWN_ANSWER.match(prep.low, end + 1):
@@ -768,8 +785,10 @@ def _answered_no(prep: Prepared) -> list[Span]:
 def _is_label(prep: Prepared, start: int, end: int) -> bool:
     """A short question used as a label ("Top-ups?", "Personal use?"), answered right after it."""
     return len(prep.low[start:end].split()) <= 3 and not (
-        _YES_NO_QUESTION.match(prep.low, start, end) or _WH_QUESTION.match(prep.low, start, end)
-    )  # "does it reset?" is a question, not a label
+        _YES_NO_QUESTION.match(prep.low, start, end)
+        or _WH_QUESTION.match(prep.low, start, end)
+        or _ASKING_LEAD.match(prep.low, start, end)
+    )  # "does it reset?", "also work-only?" are questions, not labels
 
 
 def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
