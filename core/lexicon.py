@@ -575,7 +575,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:comes?|goes|is paid|gets paid) back to (?:you|u)\b",
             r"\b(?:leftovers?|unused|unspent|the rest|(?:whatever|what) (?:you|u|i|we) (?:don't|do not|didn't) (?:spend|use))\b[^.;\n]{0,25}\b(?:added|goes|go|paid) (?:to|into) (?:your|my|the) (?:next |\w+ )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\brefunded as (?:salary|cash|pay)\b",
-            r"\b(?:goes|go|get|gets|are|is|it's|'s) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
+            r"\b(?:goes|go|get|gets|are|is|it's|that's) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\b(?:unused|unspent|leftover|remaining|remainder)\b[^.;\n]{0,30}\b(?:refunded|returned|paid back|given back)\b",
             r"\bcash(?:ed)?[- ]?out\b",
             r"\b(?<!non-)(?<!non )encash(?:ed|ment|able)?\b",

@@ -41,6 +41,7 @@ def _as_opening(head: str) -> str:
 class StartPlan:
     """A pattern's possible openings: at a word start (up to OPENING characters), or anywhere."""
 
+    #: Openings of OPENING characters, and whole words shorter than that: looked up by a word's head.
     at_word: frozenset[str]
     #: Openings shorter than OPENING characters (the match can end there): any word starting so.
     short: frozenset[str]
@@ -66,6 +67,7 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
         if tree.getwidth()[0] == 0:
             return None  # an empty match: finditer's stepping rules differ, so scan in full
         at_word: set[str] = set()
+        whole: set[str] = set()  # short words that end there ("a year", "ai"): looked up as they are
         anywhere: set[str] = set()
         for alternative in _top_alternatives(list(tree.data)):
             items = _skip_lookbehinds(alternative)
@@ -73,7 +75,11 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
                 for opening in _openings(items[1:], OPENING):
                     if not opening or not _is_word(opening[0]):
                         return None  # a boundary before a non-word character is not a word start
-                    at_word.add(_as_opening(_WORD_HEAD.match(opening).group()))  # type: ignore[union-attr]
+                    head = _as_opening(_WORD_HEAD.match(opening).group())  # type: ignore[union-attr]
+                    if len(head) < len(opening):
+                        whole.add(head)  # the word ends after `head`: only that word can start a match
+                    else:
+                        at_word.add(head)
             else:  # Japanese, or a part without a leading boundary: found with str.find
                 openings = _openings(items, 2)
                 if any(len(opening) < 2 or _DIGITS.search(opening) or _NOT_WORD in opening for opening in openings):
@@ -82,7 +88,9 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
     except (_Unbounded, RecursionError, re.error):
         return None
     full = frozenset(opening for opening in at_word if len(opening) == OPENING)
-    return StartPlan(full, frozenset(at_word - full), frozenset(anywhere))
+    # a word shorter than OPENING is its own head in WordStarts, so a whole short word is looked up
+    # as it is, not as the opening of every longer word ("a year" is tried at "a", not at "annual")
+    return StartPlan(full | frozenset(whole), frozenset(at_word - full), frozenset(anywhere))
 
 
 def _top_alternatives(items: list[Any]) -> list[list[Any]]:

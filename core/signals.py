@@ -316,15 +316,15 @@ _SUM_DENIED = re.compile(
 def _other_party_sentences(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span]:
     """Sentences about someone else's allowance or a past job's ("my buddy at a fintech gets ...",
     "Old job: $50/mo"), when the rest of the text speaks of this offer's: they are left out."""
-    low = prep.low
-    if not prep.first(lx.OTHER_PARTY):
+    hits = prep.everywhere(lx.OTHER_PARTY)
+    if not hits:
         return []
-    others = [
-        span for span in prep.sentences if lx.OTHER_PARTY.search(low, *span) and not lx.THIS_OFFER.search(low, *span)
-    ]
-    rest = _exclude([(0, len(low))], others)
+    this = _starts(prep, lx.THIS_OFFER)
+    others = [span for span in sorted({prep.sentence_at(hit.start()) for hit in hits}) if not count_in(this, span)]
+    if not others:
+        return []
     about_this = any(not _inside(mention.start, others) for mention in money) or any(
-        pattern.search(low, start, end) for start, end in rest for pattern in (lx.PRODUCTS, lx.ALLOWANCE_CORE_NOUNS)
+        not _inside(position, others) for position in _starts(prep, lx.PRODUCTS, lx.ALLOWANCE_CORE_NOUNS)
     )
     return others if about_this else []
 

@@ -141,8 +141,9 @@ def test_same_matches_on_generated_text(text: str) -> None:
 def test_openings_of_a_simple_pattern() -> None:
     plan = start_plan(re.compile(r"\b(?:cad\b|canadian|ai\b|\d{2}k)"))
     assert plan is not None
-    assert plan.at_word == {"cad", "can", "00k"}  # three characters; digits read as "0"
-    assert plan.short == {"ai"}  # "ai" then the word ends
+    # three characters (digits read as "0"), and "ai" looked up as a whole word: the word ends there
+    assert plan.at_word == {"cad", "can", "00k", "ai"}
+    assert plan.short == frozenset()  # no opening that a longer word could continue
     assert plan.anywhere == frozenset()
 
 
