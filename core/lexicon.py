@@ -265,6 +265,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             *more("use:some_personal"),
             r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?|experiments?|tinkering|stuff|things)",
             r"\b(?:a |an )?(?:reasonable|limited|small|modest|occasional|moderate) (?:amount|level|degree|measure|share) of (?:personal|private|non-work)\b",
+            r"\bwithin reason\b",
             r"\b(?:mostly|mainly|primarily|predominantly|largely|principally|chiefly)\s(?:[\w-]+\s)?(?:for\s)?(?:the\s)?(?:work|business|job|company)",
             r"\bwithin reason\b",
             r"\bwork first\b",
@@ -296,6 +297,11 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bfor (?:company|client|internal|work|business|official) (?:projects?|work|use|tasks?|purposes?)(?: only)?\b",
             r"\((?:for )?(?:project|client|office|official|company|business) (?:work|use|purposes)(?: only)?\)",
             r"\boff[- ]limits (?:for|to) (?:personal|private|side|non-work|hobby)",
+            r"\bused only on (?:assigned )?(?:tickets|tasks|work|projects)\b",
+            r"\bfor building (?:the|our) (?:product|platform|codebase)\b",
+            r"\bas long as (?:i'm|you're|we're|i am|you are) using (?:it|them) (?:on|for) (?:their|our|the|company) (?:projects?|work|product)\b",
+            r"\bmeant for (?:the|our) (?:product|job|work|platform|codebase)\b",
+            r"\brestricted to (?:your|the) role\b",
             r"\bfor (?:your|the|our|their) (?:assignments?|deliverables|duties|engagements?)\b",
             r"\bfor professional (?:purposes|use|tasks|work)\b",
             r"\bstrictly (?:for )?(?:business|work|professional|company|official)\b",
@@ -360,6 +366,8 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bno (?:limits?|restrictions?|rules) on (?:what|how|which|where)\b",
             r"\b(?:use|spend) (?:it|them) (?:for|on) both\b",
             r"\bwork or play\b",
+            r"\b(?:spend|use) (?:it|them) how(?:ever)? (?:you|u|i) (?:like|want|wish|please)\b",
+            r"\b(?:personal|private) included\b",
             r"\bpersonal (?:research|writing|reading|study)\b",
             r"\b(?:my|your|their) own (?:writing|reading|research)\b",
             r"\b(?:oss|open[- ]source) (?:stuff|work|projects?|contributions?)\b",
@@ -469,6 +477,7 @@ NEGATION_AFTER = re.compile(
     r"^[^,;.\n]{0,40}\b(?:not allowed|not permitted|prohibited|forbidden|banned|isn't allowed|aren't allowed|not ok|not okay|"
     r"not fine|off[- ]limits|is not|are not|isn't|aren't|doesn't count|does not count|isn't covered|not covered|(?:is |are )?(?:a )?no[- ]go|not an option|out of the question|off the table|not on the table|"
     r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do)|"
+    r"(?:has|have|needs?) to go on (?:your|my|their) own|"
     # German, French, Spanish
     r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|(?:wird|werden) nicht|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
     r"non (?:autorisée?s?|permise?s?)|pas (?:autorisée?s?|permise?s?|possible)|exclue?s?|no (?:está |están )?permitid[oa]s?|"
@@ -497,7 +506,9 @@ THIS_OFFER = re.compile(
 CORRECTION = re.compile(
     r"\b(?:edit\s?\d*\s?:|upd(?:ate)?\s?\d*\s?:|eta\s?:|nvm\b|never mind\b|scratch that|scratch the (?:[\w-]+ ){1,2}(?:part|bit|thing)|i was wrong|i misread|i mean\b|my mistake|oops|sorry,|update from|correction|to correct (?:herself|himself|themselves|myself|that)|update:|edit:|wait,? no\b|"
     r"actually,? (?:scratch|no\b|wait)|supersedes|overrides|"
-    r"but (?:the )?(?:contract|offer(?: letter)?|letter|agreement|policy)(?: i got| itself)? (?:says|states|reads))"
+    r"but (?:the )?(?:contract|offer(?: letter)?|letter|agreement|policy)(?: i got| itself)? (?:says|states|reads)|"
+    r"(?:the )?(?:final|written|signed) (?:letter|offer|version|contract|one)\b|\bletter\s*:|\bthe offer i (?:accepted|signed)\b|"
+    r"\bwhat the (?:contract|letter|offer)\b)"
 )
 # "personal use is not prohibited": a refused refusal is an opening.
 NOT_RESTRICTED_AFTER = re.compile(
@@ -573,6 +584,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bpaid (?:to you )?(?:in|as) cash\b",
             r"\b(?:leftover|rest|remainder|unused|unspent|balance)\b[^.;\n]{0,40}\b(?:as|in) cash\b",
             r"\b(?:comes?|goes|is paid|gets paid) back to (?:you|u)\b",
+            r"\b(?:leftovers?|whatever'?s? left|the rest|remaining|remainder|unspent|unused)\b[^.;\n]{0,30}\b(?:paid into|added to|goes into|goes to) (?:your |my |the )?(?:salary|payroll|pay|paycheck|paycheque)\b",
             r"\b(?:leftovers?|unused|unspent|the rest|(?:whatever|what) (?:you|u|i|we) (?:don't|do not|didn't) (?:spend|use))\b[^.;\n]{0,25}\b(?:added|goes|go|paid) (?:to|into) (?:your|my|the) (?:next |\w+ )?(?:pay|paycheck|paycheque|payslip|salary)\b",
             r"\brefunded as (?:salary|cash|pay)\b",
             r"\b(?:goes|go|get|gets|are|is|it's|that's) (?:added |paid )?(?:to|into) (?:your|my|the) (?:next )?(?:pay|paycheck|paycheque|payslip|salary)\b",
@@ -597,6 +609,10 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         _re(
             r"\bbanks? (?:indefinitely|forever|over time|from month to month|month to month)\b",
             r"\bstays? (?:for|until|into|in) (?:the )?next (?:year|month|quarter|week)\b",
+            r"\b(?:is |are )?still there (?:the )?(?:following|next) (?:day|week|month|quarter|year)\b",
+            r"\bstays? (?:available|on (?:your|the) account)\b",
+            r"\bcarr(?:y|ies) (?:to|into) (?:the )?next\b",
+            r"\badded to (?:the )?next (?:day|week|month|quarter|year)'?s?\b",
             r"\baccumul\w*",
             *more("expiry:never_expires"),
             r"\b(?:never|don't|doesn't|do not|does not|won't|will not|dont|doesnt|wont) expir(?:e|es|ing)\b",
@@ -615,6 +631,9 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
         "expires",
         _re(
             r"\b(?:is|are|gets?) lost\b",
+            r"\b(?:just |simply )?(?:disappears?|vanish(?:es)?)\b",
+            r"\b(?:nothing|none) (?:unspent|unused|left)(?: \w+)? (?:comes|carries|rolls) (?:forward|over)\b",
+            r"\b(?:each|every) (?:month|week|quarter|year) stands alone\b",
             r"\b(?:i|you|we|u) lose it\b",
             r"\bleftovers?\s*[:=-]?\s*(?:gone|lost|forfeited|expire|none)\b",
             *more("expiry:expires"),
@@ -684,9 +703,9 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?<!not )(?<!n't )(?<!never )unlimited\b(?! (?:personal|private|non-work|access to personal|pto|paid time off|vacation|holidays?|leave|sick|time off|days off|snacks|coffee))",
             r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
             r"\bnever capped\b",
-            r"\brefill(?:s|ed|ing)?(?: it| them| the (?:budget|balance|credits|allowance))?\b",
+            r"\b(?<!no )refill(?:s|ed|ing)?(?: it| them| the (?:budget|balance|credits|allowance))?\b",
             r"\b(?:they'll|we'll|they will|we will|will|would|can) upgrade (?:the |your |my |our )?(?:plan|seat|tier|subscription|account|limits?)\b",
-            r"\b(?:they|we|finance|he|she|it)(?:'ll| will| would)? (?:just |simply |happily )?add (?:more|extra)\b",
+            r"\b(?:they|we|finance|he|she|it)(?:'ll| will| would)? (?:just |simply |happily )?adds? (?:more|extra)\b",
             r"\buncapped\b",
             r"\b(?:don't|do not|doesn't|does not|won't|will not|never) (?:cap|limit|ration) (?:it|them|the (?:budget|spend|usage|credits|tokens))\b",
             r"\bno (?:hard |spending |usage |budget |upper )?(?:cap|limit|ceiling)s?\b(?! on (?:what|how|which|where))",
@@ -701,6 +720,10 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
             r"\b(?:anything|everything|amounts?|spend(?:ing)?) (?:above|over|beyond) (?:that|this|it|the (?:cap|limit))\b[^.;\n]{0,20}\b(?:not|isn't|won't be|never) (?:reimbursed|covered|paid)\b",
             r"\bno exceptions? (?:above|over|beyond|past)\b",
+            r"\bno (?:refills?|reloads?)\b",
+            r"\bcan(?:'t|not| not) go over\b",
+            r"\bno way to get more\b",
+            r"\b(?:can't|cannot|can not|won't|will not) increase\b",
             r"\b(?:not|isn't|is not|never|n't|wasn't|was not) (?:really )?unlimited\b",
             r"\bno (?:upgrades?|increases?|extensions?|extra (?:credits|budget|money|funds))\b",
             r"\btough luck\b",
@@ -763,6 +786,8 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bsoft (?:limit|cap|ceiling)\b",
             r"\b(?:buy|pay for|add|get) (?:you |me )?(?:extra|more|additional) (?:usage|credits?|tokens?|capacity|seats?)\b",
             r"\bwhen (?:i|you|we|u) hit (?:the |my |your )?(?:limits?|cap)\b",
+            r"\b(?:move|upgrade|bump) (?:you|me|us) (?:up )?to\b",
+            r"\bsign(?:s)? off on (?:extra|more|additional)\b",
             r"\b(?:we|they)(?:'ll| will)? lift (?:it|the (?:limit|cap))\b",
             r"\b(?:raise|increase|top[- ]?up|more) (?:is )?possible\b",
             r"\b(?:can|will|may|could|happily|gladly)\s+(?:\w+\s+)?(?:increase|raise|extend|top (?:it )?up)\b",
@@ -813,7 +838,7 @@ _TOTAL = (
 )
 COMP_FRAMING = _re(
     *more("comp_framing"),
-    rf"\b(?:included|includes?|including|counted|counts?|part of|factored|baked|rolled|built|folded|bundled)\b[^.;\n]{{0,30}}{_TOTAL}",
+    rf"\b(?:included|includes?|including|counted|counting|counts?|part of|factored|baked|rolled|built|folded|bundled)\b[^.;\n]{{0,30}}{_TOTAL}",
     rf"{_TOTAL}[^.;\n]{{0,40}}\b(?:includ\w*|count\w*|incl\.?|excludes?|excluding|doesn't include|does not include|factors? in|covers?|contains?)\b",
     rf"\b(?:not|excluded|exclusive|separate|outside|on top|in addition)\b[^.;\n]{{0,25}}{_TOTAL}",
     r"\b(?:as|is|are) part of (?:your |my |the |our )?(?:compensation|comp|pay|remuneration|package)\b",

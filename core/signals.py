@@ -301,7 +301,7 @@ _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPM
 
 _SUM_CORRECTION = re.compile(
     r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo|nvm|never mind)\b|"
-    r"\b(?:the final (?:letter|offer|version)|knocked (?:it )?(?:down|up) to|"
+    r"\b(?:the (?:final|written|signed) (?:letter|offer|version|one)|the offer i (?:accepted|signed)|knocked (?:it )?(?:down|up) to|"
     r"(?:revised|reduced|lowered|cut) (?:down )?to)\b|"
     r"\bnot one[- ]time\b|\b(?:edit|upd(?:ate)?)\s?\d*\s?:"
 )
@@ -859,9 +859,10 @@ def _tiers(
     correction ("scratch that, HR says work only"); in a long text, the sentences about the
     allowance (and the sentence after each, when it refers back); then everything in scope."""
     tiers: list[list[Span]] = []
-    corrections = prep.everywhere(lx.CORRECTION)
-    if corrections:
-        tiers.append(_intersect(scope, [(corrections[-1].end(), len(prep.low))]))
+    # after the last correction, else after the one before it ("... correct herself: personal use is
+    # fine, and that's what the written offer says too": nothing follows the last)
+    for correction in prep.everywhere(lx.CORRECTION)[::-1][:3]:
+        tiers.append(_intersect(scope, [(correction.end(), len(prep.low))]))
     if len(prep.low) > _SHORT_TEXT:
         about: list[Span] = []
         sentences = prep.sentences
