@@ -301,8 +301,8 @@ _RELEVANT = (lx.AI_WORDS, lx.ALLOWANCE_NOUNS, lx.PRODUCTS, lx.KIT, lx.KIT_EQUIPM
 
 _SUM_CORRECTION = re.compile(
     r"\b(?:wait|sorry|i mean|oops|i misread|my mistake|correction|scratch that|i was wrong|typo|nvm|never mind)\b|"
-    r"\b(?:the (?:final|written|signed) (?:letter|offer|version|one)|the offer i (?:accepted|signed)|knocked (?:it )?(?:down|up) to|"
-    r"(?:revised|reduced|lowered|cut) (?:down )?to)\b|"
+    r"\b(?:the (?:final|written|signed) (?:letter|offer|version|one)|the offer i (?:accepted|signed)|"
+    r"knocked (?:it )?(?:down|up) to|(?:revised|reduced|lowered|cut) (?:down )?to)\b|"
     r"\bnot one[- ]time\b|\b(?:edit|upd(?:ate)?)\s?\d*\s?:"
 )
 
