@@ -219,7 +219,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "month",
         re.compile(
-            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|/\s?(?:mois|monat|mes)\b|\bjede[nm]? monat\b|\btous les mois\b|\btodos los meses\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
+            r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|/\s?(?:mois|monat|mes)\b|\bchaque mois\b|\bmensuellement\b|\bmensualmente\b|\bjede[nm]? monat\b|\btous les mois\b|\btodos los meses\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
             r"\bmensual\w*|月額|毎月|每月|月々|/月|月に|(?<![\d０-９])月(?=[\d０-９])"
@@ -239,13 +239,13 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"/\s?(?:yr|year|y|annum|a)\b|\bper\s(?:yr|year|annum|anum)\b|\ba\s(?:yr|year)\b|\bannually\b|"
             r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
             r"\b(?:per|in any|in a|each|every)\s(?:calendar|plan|financial|fiscal|benefits?|school|contract)\syear\b|\byear(?:ly)?\sbudget\b|"
-            r"\bpro jahr\b|/\s?(?:an|jahr|año)\b|\bjedes jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
+            r"\bpro jahr\b|\bcada año\b|\bchaque année\b|\btodos los años\b|/\s?(?:an|jahr|año)\b|\bjedes jahr\b|\bim jahr\b|\bjährlich\w*|\bpar an\b|\bpar année\b|\bannuel\w*|\bpor año\b|\bal año\b|"
             r"\banual\w*|年額|年間|毎年|/年|(?<![\d０-９])年(?=[\d０-９])"
         ),
     ),
 )
 _IMMEDIATE_PERIOD = re.compile(
-    r"\s?(?:a\s|an\s|per\s|each\s|every\s)?(?:(?P<month>mo|mos|mon|month|mth|pm|p/m|mois|mes|monat)|(?P<year>yr|yrs|year|pa|p/a|an|año|jahr)|"
+    r"\s?(?:a\s|an\s|per\s|each\s|every\s)?(?:(?P<month>mo|mos|mon|month|mth|pm|p/m|mois|mes|monat)|(?P<year>yr|yrs|year|pa|p/a|año|jahr)|"
     r"(?P<week>wk|week|semaine|semana|woche)|(?P<quarter>qtr|quarter|q)|(?P<day>day|d)|(?P<one_time>once))\b"
 )
 _PERIOD_WORD = (
