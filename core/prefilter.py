@@ -47,6 +47,9 @@ class StartPlan:
     short: frozenset[str]
     #: Openings (two characters or more) of alternatives that can start anywhere, not only at a word start.
     anywhere: frozenset[str]
+    #: Some at_word openings are whole short words ("ai", "a year"): a scan whose span ends inside a
+    #: longer word ("ki|nd") must also try that word, as `finditer` would find "ki" there.
+    whole_words: bool = False
     #: The `anywhere` openings an ASCII text can hold.
     anywhere_ascii: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -90,7 +93,7 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
     full = frozenset(opening for opening in at_word if len(opening) == OPENING)
     # a word shorter than OPENING is its own head in WordStarts, so a whole short word is looked up
     # as it is, not as the opening of every longer word ("a year" is tried at "a", not at "annual")
-    return StartPlan(full | frozenset(whole), frozenset(at_word - full), frozenset(anywhere))
+    return StartPlan(full | frozenset(whole), frozenset(at_word - full), frozenset(anywhere), whole_words=bool(whole))
 
 
 def _top_alternatives(items: list[Any]) -> list[list[Any]]:
@@ -207,8 +210,9 @@ class WordStarts:
             self._shorter = shorter
         return self._shorter
 
-    def candidates(self, plan: StartPlan) -> list[int]:
-        """Sorted positions where a match of the plan's pattern can start."""
+    def candidates(self, plan: StartPlan, spans: list[tuple[int, int]] | None = None) -> list[int]:
+        """Sorted positions where a match of the plan's pattern can start (within `spans`, whose ends
+        can cut a word short)."""
         heads = self._heads
         positions: list[int] = []
         for key in plan.at_word.intersection(heads):
@@ -222,9 +226,24 @@ class WordStarts:
             while at != -1:
                 positions.append(at)
                 at = self.text.find(key, at + 1)
+        if spans is not None and plan.whole_words:
+            positions += word_starts_across(self.text, spans)
         if len(positions) > 1:
             positions = sorted(set(positions))
         return positions
+
+
+def word_starts_across(text: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Where the words start that a span's end cuts in two: inside a span such a word is shorter."""
+    starts: list[int] = []
+    length = len(text)
+    for _, end in spans:
+        if 0 < end < length and _is_word(text[end - 1]) and _is_word(text[end]):
+            start = end - 1
+            while start > 0 and _is_word(text[start - 1]):
+                start -= 1
+            starts.append(start)
+    return starts
 
 
 def matches_at(

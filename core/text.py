@@ -336,7 +336,7 @@ class Prepared:
             if spans is None:
                 return list(pattern.finditer(self.low))
             return [match for start, end in spans for match in pattern.finditer(self.low, start, end)]
-        starts = self.word_starts.candidates(plan)
+        starts = self.word_starts.candidates(plan, spans)
         if not starts:
             return []
         return matches_at(pattern, self.low, starts, [(0, len(self.low))] if spans is None else spans)

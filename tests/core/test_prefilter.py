@@ -64,7 +64,7 @@ Spans = list[tuple[int, int]]
 
 
 def _found(pattern: re.Pattern[str], plan: StartPlan, text: str, spans: Spans) -> list[tuple[object, ...]]:
-    starts = WordStarts(text).candidates(plan)
+    starts = WordStarts(text).candidates(plan, spans)
     return [(m.span(), m.groups()) for m in matches_at(pattern, text, starts, spans)]
 
 
@@ -179,3 +179,15 @@ def test_a_one_off_check_does_not_pay_for_plans() -> None:
     prep = Prepared(original="a fresh pattern", low="a fresh pattern", origin=tuple(range(15)))
     assert [m.group() for m in prep.scan(pattern)] == ["fresh", "pattern"]
     assert "word_starts" not in prep.__dict__
+
+
+def test_a_span_that_cuts_a_word_finds_the_short_word_the_engine_finds() -> None:
+    pattern = re.compile(r"\b(?:ki\b|budget)")
+    plan = start_plan(pattern)
+    assert plan is not None and plan.whole_words
+    text = "a benefit in kind, ki budget"
+    spans = [(0, 15)]  # ends inside "kind": finditer reads "ki" there as a whole word
+    expected = [m.span() for m in pattern.finditer(text, 0, 15)]
+    assert expected == [(13, 15)]
+    assert [m.span() for m in matches_at(pattern, text, WordStarts(text).candidates(plan, spans), spans)] == expected
+    assert WordStarts(text).candidates(plan) == [19, 22]  # over the whole text: the word "ki" itself, "budget"
