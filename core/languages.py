@@ -245,8 +245,6 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bwird ausgezahlt\b",
         r"\bauszahlung\b",
         r"\best (?:versé|payé)\b",
-        r"\bse paga\b",
-        r"\bse abona\b",
         "換金",
         "現金で支給",
     ),
@@ -285,6 +283,8 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "無期限",
     ),
     "expiry:rolls_over": (
+        r"\bse acumula\b",
+        r"\bacumulable\b",
         r"\bmitgenommen\b",
         r"\bins nächste jahr\b",
         r"\bse va sumando\b",
@@ -296,8 +296,6 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bübertragbar\b",
         r"\bcrédits? reportables?\b",
         r"\breporté\w*",
-        r"\bse acumula\b",
-        r"\bacumulable\b",
         r"\bse transfiere\b",
         "繰越可",
         "繰り越し可",
@@ -366,7 +364,6 @@ EXTRA: dict[str, tuple[str, ...]] = {
         r"\bharte grenze\b",
         r"\bkein(?:en)? nachschlag\b",
         r"\bgedeckelt\b",
-        r"\baufstockungen? gibt es keine\b",
         r"\bno hay recargas?\b",
         "ハードリミット",
         r"\bkeine (?:erhöhung|nachschüsse)\b",
@@ -404,7 +401,6 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "form:stipend": (
         r"\bestipendio\b",
         "スティペンド",
-        r"\bstipend\b",
     ),
     "top_up:soft_yes": (
         r"\bstock(?:t|en)\b[^.;\n]{0,30}\bauf\b",

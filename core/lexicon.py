@@ -130,18 +130,17 @@ PRODUCTS = _re(
 )
 # Other allowances of a package that are not about AI tools.
 # Other allowances of a package are named as such: "learning stipend", "wellness budget".
-OTHER_STIPEND_NOUN = re.compile(
-    r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|broadband|"
+# What other benefits of a package are for
+_BENEFIT_SUBJECTS = (
+    r"(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|broadband|"
     r"commut\w*|transport\w*|travel|home[- ]office|wfh|remote[- ]work|childcare|learning|education|training|"
-    r"conference|books?|professional development|l&d|relocation|coworking|co-working)\s(?:[\w&-]+\s)?"
+    r"conference|books?|professional development|l&d|relocation|coworking|co-working)"
+)
+OTHER_STIPEND_NOUN = re.compile(
+    rf"\b{_BENEFIT_SUBJECTS}\s(?:[\w&-]+\s)?"
     r"(?:stipends?|allowances?|budgets?|funds?|benefits?|reimbursements?|credits?|cards?|perks?|plans?|bills?)\b"
 )
-OTHER_STIPEND = _re(
-    r"\b(?:wellness|wellbeing|well-being|gym|fitness|health|meal|food|lunch|phone|mobile|internet|"
-    r"broadband|commut\w*|transport\w*|travel|home[- ]office|wfh|remote[- ]work|childcare|"
-    r"learning|education|training|conference|books?|professional development|l&d|relocation|"
-    r"coworking|co-working)\b"
-)
+OTHER_STIPEND = _re(rf"\b{_BENEFIT_SUBJECTS}\b")
 # Equipment is kit when the text says it is provided ("my laptop is slow" is not an offer).
 KIT_EQUIPMENT = _re(
     r"\blaptops?\b(?! test)",
@@ -479,7 +478,7 @@ NEGATION_AFTER = re.compile(
     r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do)|"
     r"(?:has|have|needs?) to go on (?:your|my|their) own|"
     # German, French, Spanish
-    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|(?:wird|werden) nicht|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
+    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|(?:wird|werden) nicht|gibt es (?:keine?n?|nicht)|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
     r"non (?:autorisée?s?|permise?s?)|pas (?:autorisée?s?|permise?s?|possible)|exclue?s?|no (?:está |están )?permitid[oa]s?|"
     r"prohibid[oa]s?|no se permite|no autorizad[oa]s?)\b"
     r"|^\s*[:=|]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"

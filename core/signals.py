@@ -41,6 +41,8 @@ _NO_ALLOWANCE = re.compile(
     r"\bkein(?:e|en)? ki-(?:budget|zuschuss|guthaben|pauschale)\b|"
     r"\bning[uú]n(?:a)? (?:presupuesto|suscripci[oó]n|ayuda)\b"
 )
+# An indirect question's "whether" in English, German (ob), French and Spanish (si)
+_WHETHER = re.compile(r"\b(?:whether|if|ob|si)\b")
 # "If personal use were allowed (I'd call it a perk), but ...": only its own clause is hypothetical
 _COUNTERFACTUAL = re.compile(r"\b(?:were|was) (?:allowed|permitted|ok|okay|fine|open)\b")
 # "Verfallen tut nichts", "n'expire jamais": a verb denied after it
@@ -73,6 +75,7 @@ _PROVISION_CONTEXT = re.compile(
     r"compensation|salary|base|bonus|hr|recruiter|hiring|job|role|letter|contract|policy|credits|claim\w*|finance|"
     r"business|work)\b"
 )
+_UNLIMITED = re.compile(r"\bunlimited\b")
 _TIER_WORDS = frozenset({"plus", "pro", "max", "ultra"})
 _NEEDS_MORE_AFTER = re.compile(r"\s+(?:needs?|requires?|demands?)\s+(?:more|extra|additional)\b")
 # "whatever you need for work": what the work needs is the scope, not a need for more
@@ -127,11 +130,6 @@ _UNKNOWN_ANSWER = re.compile(
     r"no (?:answer|reply|response|word)(?: yet)?|not yet|pending|waiting|who knows|nobody knows|"
     r"['\"]?(?:[a-z]+(?: [a-z]+)?, )?let me check|(?:they'll|she'll|he'll|will) get back)\b"
 )
-# Asking what something is worth, not whether it exists
-_VALUE_QUESTION = re.compile(
-    r"\b(?:count(?:s)? (?:as|toward|towards)?\s?(?:pay|comp\w*|salary|a perk|a benefit)?|worth|"
-    r"is (?:it|that|this) (?:a )?(?:pay|perk|benefit))\b"
-)
 _ASKING_LEAD = re.compile(r"\s*(?:also|and|so|plus|or)\b")
 # "work-only? roll over? cap?": a label answered only by the next label is not answered
 _NEXT_IS_LABEL = re.compile(r"\?\s*[\w' -]{1,25}\?")
@@ -167,6 +165,8 @@ _COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:canada|toronto|vancouver|cra)\b"), "CA"),
     (re.compile(r"\b(?:germany|deutschland|berlin|munich)\b"), "DE"),
 )
+# A question about what something is worth: what it names is a fact ("does the IT-run seat count as pay?")
+_VALUE_TOPIC = dict(_QUESTION_TOPICS)["value"]
 # Any of them: most texts name no country, and one scan says so.
 _ANY_COUNTRY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _COUNTRIES))
 _US_CAPITALS = re.compile(r"\bU\.?S\.?(?![\w$])")
@@ -224,7 +224,7 @@ def extract_signals(prep_or_text: str | Prepared) -> Signals:
     # beside a sum for the allowance, the laptop and its terms are not the allowance
     kit_scope = _exclude(scope, equipment) if main_money is not None else scope
     kit = _kit(prep, kit_scope, questions) if has_allowance else None
-    if kit is None and has_allowance and questions and prep.first(_VALUE_QUESTION):
+    if kit is None and has_allowance and questions and prep.first(_VALUE_TOPIC):
         kit = _kit(
             prep, kit_scope, ()
         )  # "Does a company-paid Claude Team seat, run by IT, count as pay?": the seat is a fact
@@ -488,13 +488,14 @@ def _interrogative_spans(prep: Prepared, money: Sequence[MoneyMention]) -> list[
                 break
     for match in prep.everywhere(lx.INDIRECT_QUESTION):  # "they didn't say whether it's work-only"
         start = prep.clause_at(match.start())[0]
-        if re.search(r"\b(?:whether|if)\b", match.group()):
+        whether = _WHETHER.search(match.group())
+        if whether:
             # "... my own projects too no idea if it rolls over": from its few lead words on
             start = max(start, match.start() - 16)
         elif match.start() - start <= 2 and _BARE_UNKNOWN.match(match.group()):
             start = _previous_clause_start(prep, start)  # "Pour l'usage perso, aucune idée": what is not known
         end = prep.sentence_at(match.start())[1]
-        if not re.search(r"\b(?:whether|if|ob|si)\b", match.group()) or _COUNTERFACTUAL.search(match.group()):
+        if not whether or _COUNTERFACTUAL.search(match.group()):
             end = prep.clause_at(match.start())[1]  # "nothing said about personal use, doesn't roll over"
         reply = _REPLY.search(prep.low, match.end(), end)  # "I asked if ... and they said no"
         if reply is not None and _SAID_YES.match(prep.low, reply.start()):
@@ -923,7 +924,7 @@ def _mentions_allowance(prep: Prepared) -> bool:
             lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
             or (lx.PROVISION.search(low, start, end) and lx.ALLOWANCE_NOUNS.search(low, start, end))
             or _TOKEN_COUNT.search(low, start, end)
-            or re.compile(r"\bunlimited\b").search(low, start, end)
+            or _UNLIMITED.search(low, start, end)
         ):
             return True
     return False
