@@ -478,7 +478,7 @@ NEGATION_AFTER = re.compile(
     r"not something (?:\w+ ){0,2}(?:allows?|permits?|supports?|encourages?|does|do)|"
     r"(?:has|have|needs?) to go on (?:your|my|their) own|"
     # German, French, Spanish
-    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich)|(?:wird|werden) nicht|gibt es (?:keine?n?|nicht)|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
+    r"nicht (?:erlaubt|gestattet|zulässig|vorgesehen|möglich|freigegeben)|queda prohibid[oa]|(?:wird|werden) nicht|gibt es (?:keine?n?|nicht)|nichts|niemals|nie|jamais|nunca|verboten|untersagt|unzulässig|interdite?s?|"
     r"non (?:autorisée?s?|permise?s?)|pas (?:autorisée?s?|permise?s?|possible)|exclue?s?|no (?:está |están )?permitid[oa]s?|"
     r"prohibid[oa]s?|no se permite|no autorizad[oa]s?)\b"
     r"|^\s*[:=|]\s*(?:no|none|nope|n|false|not allowed)\b(?!\s+\w)"
@@ -561,7 +561,7 @@ INDIRECT_QUESTION = re.compile(
     # what comes before was left open: "personal use was not mentioned", "the cap never came up"
     # German, French, Spanish, Japanese
     r"|\bob\b(?![^.;\n]{0,80}\b(?:egal|wurscht|wurst|gleich)\b)|\brien n'est (?:précisé|dit|indiqué|prévu|mentionné)\b"
-    r"|\b(?:écrit|indiqué|précisé) nulle part\b|\ben ningún (?:sitio|lado|lugar)\b|\bno lo (?:pone|dice|especifica)\b|\bno (?:nos |me |te |le )?(?:dijeron|dicen|dijo|han dicho|especificaron|aclaran|aclara|explican|indican) si\b|\bni si\b"
+    r"|\b(?:écrit|indiqué|précisé) nulle part\b|\ben ningún (?:sitio|lado|lugar)\b|\bno lo (?:pone|dice|especifica)\b|\bno (?:nos |me |te |le )?(?:dijeron|dicen|dijo|han dicho|especificaron|aclaran|aclara|explican|indican|han aclarado|han explicado|han confirmado) si\b|\b(?:demandé|pregunté|gefragt)\b[^.;\n]{0,10}\b(?:si|ob)\b|\bni si\b"
     r"|\b(?:no idea|not sure|unclear|dunno|aucune idée|keine ahnung|ni idea|no sé)(?=\s*(?:[.,;!?\n]|$))|わからない|分からない|\b(?:stand|steht) (?:nirgends|nicht drin|nichts)\b|\bkeine angaben?\b|\bnicht geregelt\b"
     r"|\b(?:aucune idée|je ne sais pas|je sais pas|on ne sait pas|pas sûr|pas clair)\b[^.;\n]{0,10}\bsi\b"
     r"|\brien (?:de )?(?:précisé |dit |indiqué |prévu )?(?:sur|concernant|à propos)\b|\bne (?:dit|précise|mentionne) rien\b"

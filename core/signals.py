@@ -677,7 +677,8 @@ def _expiry(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) ->
         for match in _matches(prep, pattern, scope, questions):
             if value == "cash_out" and _negated(prep, match, reach=1):
                 continue
-            if value == "expires" and _NOTHING_AFTER.match(prep.low, match.end()):
+            denied_before = prep.low[max(0, match.start() - 3) : match.start()] == "no "  # "no se pierde"
+            if value == "expires" and (_NOTHING_AFTER.match(prep.low, match.end()) or denied_before):
                 continue  # "Verfallen tut jedenfalls nichts": nothing expires
             if value == "rolls_over" and _negated(prep, match, reach=1):
                 return _found(prep, "expires", match)  # "rollover? no.", "not carried over"
@@ -747,7 +748,8 @@ _NO_ANSWERED = r"\s*:?\s*['\"“‘]?(?:a\s+)?(?:firm\s+|clear\s+|flat\s+|straig
 _ANSWER_NO = re.compile(rf"\W*(?:the answer was|answer|they said|she said|he said){_NO_ANSWERED}")
 # inside the question's own sentence: "I asked if it rolls over and the answer was no"
 _ANSWER_WAS_NO = re.compile(
-    rf"\b(?:the |their |her |his )?(?:answer|reply|response) (?:was|is|came back){_NO_ANSWERED}"
+    rf"\b(?:the |their |her |his )?(?:answer|reply|response) (?:was|is|came back){_NO_ANSWERED}|"
+    r"\b(?:réponse|respuesta|antwort)\s*:\s*(?:non|no|nein)\b"
 )
 _REFUSED = re.compile(
     r"\W*(?:[a-z]+\s*:\s*)?(?:absolutely |definitely |certainly |strictly )?"
