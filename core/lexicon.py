@@ -9,13 +9,7 @@ from __future__ import annotations
 import re
 
 from core.languages import EXTRA
-
-_LOOKBEHINDS = re.compile(r"^((?:\(\?<!?[^)]*\))*)\\b")
-
-
-def _is_cjk(char: str) -> bool:
-    """A character of the CJK blocks (no regex: compiling such a wide class costs milliseconds)."""
-    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+from core.regexes import any_of, any_of_source
 
 
 def more(key: str) -> tuple[str, ...]:
@@ -23,32 +17,9 @@ def more(key: str) -> tuple[str, ...]:
     return EXTRA.get(key, ())
 
 
-def _re(*parts: str) -> re.Pattern[str]:
-    """One pattern matching any of `parts`. Parts that start at a word boundary share a single
-    leading `\\b`, so the engine tries the alternatives only where a word starts (about ten times
-    faster on long texts than trying every alternative at every character). Japanese parts, which
-    have no word boundaries, come next, then the rest, so the order of preference is kept."""
-    at_word: list[str] = []
-    cjk: list[str] = []
-    anywhere: list[str] = []
-    for part in parts:
-        lead = _LOOKBEHINDS.match(part)
-        if lead:
-            at_word.append(lead.group(1) + part[lead.end() :])
-        elif _is_cjk(part[:1]):
-            cjk.append(part)
-        else:
-            anywhere.append(part)
-    pieces = []
-    if at_word:
-        pieces.append(r"\b(?:" + "|".join(f"(?:{part})" for part in at_word) + ")")
-    pieces += [f"(?:{part})" for part in (*cjk, *anywhere)]
-    return re.compile("|".join(pieces))
-
-
 # --- What the allowance is -----------------------------------------------------------------
 
-AI_WORDS = _re(
+AI_WORDS = any_of(
     *more("ai_words"),
     r"(?<![a-z]')\bai\b",  # not French "j'ai"
     r"\ba\.i\.",
@@ -86,7 +57,7 @@ AI_ROLE = re.compile(
     r"developers?|lab|labs|startups?|company|companies|team|teams|roles?|jobs?|positions?|interviews?|hiring|"
     r"courses?|conferences?|ethics|specialists?|architects?|leads?|ops|platform team|infrastructure team)\b"
 )
-ALLOWANCE_NOUNS = _re(
+ALLOWANCE_NOUNS = any_of(
     *more("allowance_nouns"),
     r"\bbudgets?\b",
     r"\bquotas?\b",
@@ -116,7 +87,7 @@ ALLOWANCE_NOUNS = _re(
     r"\bultra\b",
 )
 # Named products: a seat on one of these is an allowance even without a sum or a noun.
-PRODUCTS = _re(
+PRODUCTS = any_of(
     r"\bchatgpt(?:[ -](?:plus|pro|team|business|enterprise|edu))?",
     r"\bclaude(?:[ -](?:pro|max|team|enterprise|code))?",
     r"\b(?:github )?copilot(?:[ -](?:pro\+?|pro|business|enterprise|individual))?",
@@ -140,9 +111,9 @@ OTHER_STIPEND_NOUN = re.compile(
     rf"\b{_BENEFIT_SUBJECTS}\s(?:[\w&-]+\s)?"
     r"(?:stipends?|allowances?|budgets?|funds?|benefits?|reimbursements?|credits?|cards?|perks?|plans?|bills?)\b"
 )
-OTHER_STIPEND = _re(rf"\b{_BENEFIT_SUBJECTS}\b")
+OTHER_STIPEND = any_of(rf"\b{_BENEFIT_SUBJECTS}\b")
 # Equipment is kit when the text says it is provided ("my laptop is slow" is not an offer).
-KIT_EQUIPMENT = _re(
+KIT_EQUIPMENT = any_of(
     r"\blaptops?\b(?! test)",
     r"\bmacbook",
     r"\bmonitors?\b",
@@ -152,7 +123,7 @@ KIT_EQUIPMENT = _re(
     r"\bide licen[cs]es?\b",
     r"\bjetbrains\b",
 )
-PROVISION = _re(
+PROVISION = any_of(
     r"\bprovid(?:e|es|ed|ing)\b",
     r"\bgiv(?:e|es|en|ing)\b",
     r"\bgave\b",
@@ -171,7 +142,7 @@ PROVISION = _re(
     r"\bwe(?:'ll| will)? (?:give|provide|send|buy)\b",
     r"\byou(?:'ll| will)? (?:get|receive)\b",
 )
-KIT = _re(
+KIT = any_of(
     *more("kit"),
     r"\bcloud credits?\b",
     r"\b(?:aws|gcp|azure) credits?\b",
@@ -193,7 +164,7 @@ KIT = _re(
 FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "reimbursement",
-        _re(
+        any_of(
             *more("form:reimbursement"),
             r"\breimburs\w*",
             r"\b(?<!business )expens(?:e|es|ed|able)\b(?! (?:account|rules?|polic(?:y|ies)|guidelines?|regulations?))",
@@ -206,7 +177,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "stipend",
-        _re(
+        any_of(
             *more("form:stipend"),
             r"\bstipends?\b",
             r"\bcash\b(?! out)",
@@ -220,7 +191,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "subscription",
-        _re(
+        any_of(
             *more("form:subscription"),
             r"\bseats?\b",
             r"\bsubscriptions?\b",
@@ -235,7 +206,7 @@ FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "api_credits",
-        _re(
+        any_of(
             *more("form:api_credits"),
             r"\bapi\b",
             r"\b(?:org|openai|anthropic|company's|company) keys?\b",
@@ -260,7 +231,7 @@ _NOT = r"(?:ca|do|does|did|is|are|was|were|wo|would|could|should|has|have|had|mu
 USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "some_personal",
-        _re(
+        any_of(
             *more("use:some_personal"),
             r"\b(?:reasonable|limited|some|occasional|incidental|light|modest|minor|small amounts? of|a bit of|a little|moderate|fair|sensible)\s(?:personal|private|non-work)\s(?:use|usage|projects?|experiments?|tinkering|stuff|things)",
             r"\b(?:a |an )?(?:reasonable|limited|small|modest|occasional|moderate) (?:amount|level|degree|measure|share) of (?:personal|private|non-work)\b",
@@ -284,7 +255,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "work_only",
-        _re(
+        any_of(
             *more("use:work_only"),
             r"\bwork[- ]only\b",
             r"\b(?:business|company|job|client|official)-only\b",
@@ -352,7 +323,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "personal_allowed",
-        _re(
+        any_of(
             *more("use:personal_allowed"),
             r"\b(?:personal|private|non-work)\s(?:[\w-]+\s)?(?:use|usage|purposes?|projects?|stuff|things|learning|experiments?|apps?|work|life|coding|repos?|repositories|hacking|tools?|subscriptions?|ideas?|tasks?|time|hacks?|builds?|spending|experimentation)\b",
             r"\b(?:for|just for|having) fun\b",
@@ -444,7 +415,7 @@ USE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # Weaker signs of work use: they restrict only when nothing in the text opens the budget up.
-WORK_WEAK = _re(
+WORK_WEAK = any_of(
     r"\b(?:job|work)[- ]related\b",
     r"\bfor (?:your|the) (?:job|role|day job|team)\b",
     r"\bfor (?!personal|private|your own|own|non)(?:[\w-]+ ){0,2}(?:work|business)\b(?! (?:or|and|&|/) (?:for )?(?:personal|private|play|fun|pleasure|hobby|side|whatever|anything))",
@@ -497,7 +468,7 @@ OTHER_PARTY = re.compile(
     r"\bat (?:my|his|her|their) place\b|\breply from\b|\b(?:he|she) (?:gets|got|has)\b"
 )
 # ... and this offer's: "mine is $200/month", "New offer:", "My offer letter says"
-THIS_OFFER = re.compile(
+THIS_OFFER = any_of_source(
     r"\b(?:this|my|the|new|their) offer\b|\bmine\b|\bme\s*:|\bnew (?:place|job|role|company|gig|employer)\b|"
     r"\b(?:the|my|this) (?:letter|contract)\b|\bthis (?:job|role|company|one)\b|^\s*op\s*:"
 )
@@ -519,7 +490,7 @@ PRODUCT_TIER = re.compile(
     r"|\b(?:midjourney|firefly)\b[^.;\n]{0,12}\b(?:plan|seat|subscription|licen[cs]e)\b"
 )
 # Nouns that make an AI word an allowance in the same sentence ("AI tools are great" is not one).
-ALLOWANCE_NOUNS_STRONG = _re(
+ALLOWANCE_NOUNS_STRONG = any_of(
     *more("allowance_nouns"),
     r"\bbudgets?\b",
     r"\bquotas?\b",
@@ -542,7 +513,7 @@ ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|
 # "whether", "no idea if": what follows is asked, not stated.
 # "said if" is a condition ("she said if you run out they add more") unless the saying is denied
 # ("didn't say if"); "asked if", "not sure if", "said whether" are questions.
-INDIRECT_QUESTION = re.compile(
+INDIRECT_QUESTION = any_of_source(
     r"\b(?:know|knows|knew|ask|asked|sure|idea|clear|unclear|word|check|find out|wonder|wondering|idk|clue|unsure|"
     r"waiting (?:on|for))\b"
     r"(?:\s+[\w']+){0,2}?\s+(?:whether|if)\b(?! (?:this|that|it) (?:matters|helps|is relevant|makes a difference))"
@@ -577,7 +548,7 @@ INDIRECT_QUESTION = re.compile(
 EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "cash_out",
-        _re(
+        any_of(
             *more("expiry:cash_out"),
             r"\bpaid out\b",
             r"\bpaid (?:to you )?(?:in|as) cash\b",
@@ -605,7 +576,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "rolls_over",
-        _re(
+        any_of(
             r"\bbanks? (?:indefinitely|forever|over time|from month to month|month to month)\b",
             r"\bstays? (?:for|until|into|in) (?:the )?next (?:year|month|quarter|week)\b",
             r"\b(?:is |are )?still there (?:the )?(?:following|next) (?:day|week|month|quarter|year)\b",
@@ -628,7 +599,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "expires",
-        _re(
+        any_of(
             r"\b(?:is|are|gets?) lost\b",
             r"\b(?:just |simply )?(?:disappears?|vanish(?:es)?)\b",
             r"\b(?:nothing|none) (?:unspent|unused|left)(?: \w+)? (?:comes|carries|rolls) (?:forward|over)\b",
@@ -670,7 +641,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "rolls_over",
-        _re(
+        any_of(
             *more("expiry:rolls_over"),
             r"\broll(?:s|ed|ing)?[- ]?over\b",
             r"\b(?:roll|rolls|rolled|carr(?:y|ies|ied)) (?:in)?to (?:the )?(?:next|following)\b",
@@ -697,7 +668,7 @@ EXPIRY: tuple[tuple[str, re.Pattern[str]], ...] = (
 TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "yes",
-        _re(
+        any_of(
             *more("top_up:yes"),
             r"\b(?<!not )(?<!n't )(?<!never )unlimited\b(?! (?:personal|private|non-work|access to personal|pto|paid time off|vacation|holidays?|leave|sick|time off|days off|snacks|coffee))",
             r"\b(?:isn't|is not|not) a hard (?:cap|limit)\b",
@@ -714,7 +685,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "no",
-        _re(
+        any_of(
             *more("top_up:no"),
             r"\bhard[- ]?(?:cap|capped|limit|ceiling)\b",
             r"\b(?:anything|everything|amounts?|spend(?:ing)?) (?:above|over|beyond) (?:that|this|it|the (?:cap|limit))\b[^.;\n]{0,20}\b(?:not|isn't|won't be|never) (?:reimbursed|covered|paid)\b",
@@ -757,7 +728,7 @@ TOP_UP: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "yes",
-        _re(
+        any_of(
             *more("top_up:soft_yes"),
             r"\btop(?:ped|s)?[- ]?(?:it |you |them )?up\b(?! (?:with|by) \W?\d| every| each| monthly| weekly| quarterly)",
             r"\btop[- ]?ups?\b",
@@ -835,7 +806,7 @@ _TOTAL = (
     r"\b(?:total (?:(?:target|annual|annualised|annualized|expected|guaranteed|on-target) )?(?:comp(?:ensation)?|rewards?|package|remuneration|pay)|\btc\b|\bctc\b|\bote\b|comp(?:ensation)? "
     r"(?:package|number|figure|total)|your (?:comp(?:ensation)?|package)|package value|headline (?:number|figure))"
 )
-COMP_FRAMING = _re(
+COMP_FRAMING = any_of(
     *more("comp_framing"),
     rf"\b(?:included|includes?|including|counted|counting|counts?|part of|factored|baked|rolled|built|folded|bundled)\b[^.;\n]{{0,30}}{_TOTAL}",
     rf"{_TOTAL}[^.;\n]{{0,40}}\b(?:includ\w*|count\w*|incl\.?|excludes?|excluding|doesn't include|does not include|factors? in|covers?|contains?)\b",
@@ -848,7 +819,7 @@ COMP_FRAMING = _re(
     r"\b(?:not|isn't|is not|aren't|are not) (?:part of|counted (?:in|as|towards)|included in) (?:your |my |the )?(?:comp|compensation|pay|salary|package|tc)\b",
     r"\bpitched (?:it )?as (?:part of )?(?:comp|compensation|pay)\b",
 )
-TAX = _re(
+TAX = any_of(
     *more("tax"),
     r"\btax\w*",
     r"\bpre-?tax\b",
@@ -875,7 +846,7 @@ TAX = _re(
 COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "total",
-        _re(
+        any_of(
             r"\btotal (?:comp(?:ensation)?|package|rewards?|remuneration|pay|cash)\b",
             r"\btc\b",
             r"\bctc\b",
@@ -885,7 +856,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "sign_on",
-        _re(
+        any_of(
             *more("sign_on"),
             r"\bsign(?:ing)?[- ]?(?:on)?[- ]?bonus\b",
             r"\bsign[- ]?on\b",
@@ -898,7 +869,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "equity",
-        _re(
+        any_of(
             *more("equity"),
             r"\brestricted stock",
             r"\b(?:e|v)?sops?\b",
@@ -915,7 +886,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "bonus",
-        _re(
+        any_of(
             *more("bonus"),
             r"\bvariable\b",
             r"\bbonus(?:es)?\b",
@@ -929,7 +900,7 @@ COMPONENT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "base",
-        _re(
+        any_of(
             *more("base"),
             r"\bbase\b(?! (?:ai |api |token |credit )?(?:allowance|budget|stipend|credits?|quota|tokens?)\b)",  # a "base allowance" is the allowance
             r"\bgross\b(?! (?:margin|profit|revenue|sales))",  # "€5,200 gross/month": the salary

@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from core.regexes import any_of_source
 from core.text import Prepared, count_in
 
 # Currency written before the number. Longest forms first so `CA$` wins over `$`.
@@ -194,7 +195,7 @@ _PERIOD_SUFFIX_ONLY = re.compile(
 PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "one_time",
-        re.compile(
+        any_of_source(
             r"\bone[- ]?(?:time|off)\b|\blump[- ]?sum\b|\bsingle payment\b|\bone[- ]shot\b|"
             r"\beinmalig\w*|\bponctuel\w*|\bpago único\b|\búnico pago\b|一回限り|一時金|"
             r"\b(?:versement|paiement|prime|forfait|crédit|montant|budget|bonus|enveloppe|allocation|dotation|aide|somme|"
@@ -204,7 +205,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "day",
-        re.compile(
+        any_of_source(
             r"/\s?(?:working\s)?(?:day|d)\b|\bper\s(?:working\s)?day\b|\ba\sday\b|\bdaily\b|"
             r"\b(?:each|every)\s(?:working\s)?day\b|\bper\sdiem\b|"
             r"\bpro (?:arbeits)?tag\b|\btäglich\b|\bpar jour(?: ouvré| travaillé)?\b|\bpor día(?: laborable| hábil)?\b|\bal día\b|\bdiari[oa]\b|"
@@ -213,7 +214,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "week",
-        re.compile(
+        any_of_source(
             r"/\s?(?:wk|week|w)\b|\bper\s(?:wk|week)\b|\ba\sweek\b|\bweekly\b|\b(?:each|every)\sweek\b|\bp/w\b|"
             r"\bpro woche\b|\bjede woche\b|\bchaque semaine\b|\bwöchentlich\b|\bpar semaine\b|\bhebdomadaire\b|\bpor semana\b|\ba la semana\b|\bcada semana\b|\bevery wk\b|"
             r"\bsemanal(?:es|mente)?\b|週あたり|週に|週額|毎週|/週"
@@ -221,7 +222,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "month",
-        re.compile(
+        any_of_source(
             r"/\s?(?:mo|mon|mth|mnth|m)\b|/\s?month|/\s?(?:mois|monat|mes)\b|\bchaque mois\b|\bmensuellement\b|\bmensualmente\b|\bjede[nm]? monat\b|\btous les mois\b|\btodos los meses\b|\b(?:per|in any|in a|each|every)\s(?:(?:given\s)?calendar\s)?(?:mo|month|mth)\b|\bin any (?:given )?month\b|\ba\smonth\b|\bmonthly\b|"
             r"\bpcm\b|\bp/m\b|\b(?:each|every)\smonth\b|\bmthly\b|\bmonth(?:ly)?\sbudget\b|"
             r"\bpro monat\b|\bim monat\b|\bmonatlich\w*|\bmtl\.|\bpar mois\b|\btous les mois\b|/mois\b|\bmensuel\w*|\bpor mes\b|\bal mes\b|\bcada mes\b|"
@@ -230,7 +231,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "quarter",
-        re.compile(
+        any_of_source(
             r"/\s?(?:qtr|quarter|q)\b|\bper\s(?:qtr|quarter)\b|\ba\s(?:quarter|qtr)\b|\bquarterly\b|\b(?:each|every)\s(?:quarter|qtr)\b|"
             r"\bpro quartal\b|\bal trimestre\b|\bjedes quartal\b|\bchaque trimestre\b|\bcada trimestre\b|\bvierteljährlich\b|\bquartalsweise\b|\bpar trimestre\b|\btrimestriel\w*|"
             r"\bpor trimestre\b|\btrimestral\w*|四半期|\b(?:every|each|per) (?:three|3) months\b"
@@ -238,7 +239,7 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "year",
-        re.compile(
+        any_of_source(
             r"/\s?(?:yr|year|y|annum|a)\b|\bper\s(?:yr|year|annum|anum)\b|\ba\s(?:yr|year)\b|\bannually\b|"
             r"\byearly\b|\bannual\b|\bp\.?a\.?(?!\w)|\b(?:each|every)\s(?:yr|year)\b|\blpa\b|\bper\syear\b|"
             r"\b(?:per|in any|in a|each|every)\s(?:calendar|plan|financial|fiscal|benefits?|school|contract)\syear\b|\byear(?:ly)?\sbudget\b|"

@@ -8,8 +8,10 @@ characters. Matching then runs only at word starts whose opening characters some
 allows: the same matches as `finditer`, found with a fraction of the work (tests/core/test_prefilter.py
 checks that equivalence over every pattern and the whole corpus).
 
-Patterns the analysis cannot bound (a leading `.` or `\\w`, a case-insensitive flag, an
-alternative that does not open at a word boundary) get no plan and are scanned in full.
+A pattern anchored at the start of the text (`^`) is tried there; an alternative that opens with
+a run of word characters and then a fixed piece ("\\b\\w+-abo") is found by that piece and tried
+at the start of its word. Patterns the analysis cannot bound otherwise (a leading `.`, a case-
+insensitive flag, a bare `\\w+`) get no plan and are scanned in full.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ class StartPlan:
     #: Some at_word openings are whole short words ("ai", "a year"): a scan whose span ends inside a
     #: longer word ("ki|nd") must also try that word, as `finditer` would find "ki" there.
     whole_words: bool = False
+    #: Pieces that follow a run of word characters ("-abo" in "\\b\\w+-abo"): a match starts at the
+    #: start of the word each one is found in.
+    inner: frozenset[str] = frozenset()
+    #: The pattern is anchored at the start of the text (`^`): it is tried there too.
+    at_start: bool = False
     #: The `anywhere` openings an ASCII text can hold.
     anywhere_ascii: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -72,9 +79,20 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
         at_word: set[str] = set()
         whole: set[str] = set()  # short words that end there ("a year", "ai"): looked up as they are
         anywhere: set[str] = set()
-        for alternative in _top_alternatives(list(tree.data)):
+        inner: set[str] = set()
+        at_start = False
+        for alternative in _alternatives(list(tree.data)):
             items = _skip_lookbehinds(alternative)
-            if items and items[0] == (sre.AT, sre.AT_BOUNDARY):
+            if items and items[0] in ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING)):
+                if pattern.flags & re.MULTILINE and items[0][1] is sre.AT_BEGINNING:
+                    return None  # every line start: not listed
+                at_start = True  # only the text's first position (match() with a later pos never sees `^`)
+            elif items and items[0] == (sre.AT, sre.AT_BOUNDARY) and _word_run(items[1:]):
+                pieces = _openings(items[2:], 2)
+                if any(len(piece) < 2 or _DIGITS.search(piece) or _NOT_WORD in piece for piece in pieces):
+                    return None
+                inner |= pieces
+            elif items and items[0] == (sre.AT, sre.AT_BOUNDARY):
                 for opening in _openings(items[1:], OPENING):
                     if not opening or not _is_word(opening[0]):
                         return None  # a boundary before a non-word character is not a word start
@@ -93,16 +111,41 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
     full = frozenset(opening for opening in at_word if len(opening) == OPENING)
     # a word shorter than OPENING is its own head in WordStarts, so a whole short word is looked up
     # as it is, not as the opening of every longer word ("a year" is tried at "a", not at "annual")
-    return StartPlan(full | frozenset(whole), frozenset(at_word - full), frozenset(anywhere), whole_words=bool(whole))
+    return StartPlan(
+        full | frozenset(whole),
+        frozenset(at_word - full),
+        frozenset(anywhere),
+        whole_words=bool(whole),
+        inner=frozenset(inner),
+        at_start=at_start,
+    )
 
 
-def _top_alternatives(items: list[Any]) -> list[list[Any]]:
-    """The pattern's top-level alternatives (a lone non-capturing group is looked into)."""
-    while len(items) == 1 and items[0][0] is sre.SUBPATTERN and items[0][1][0] is None:
-        items = list(items[0][1][3].data)
-    if len(items) == 1 and items[0][0] is sre.BRANCH:
-        return [list(branch.data) for branch in items[0][1][1]]
-    return [items]
+def _alternatives(items: list[Any]) -> list[list[Any]]:
+    """The pattern's alternatives: a branch is split, and so is a group an alternative opens with
+    ("(?:\\b(?:cad|canadian))|...", "\\b(?:\\w+-abo|plan)"). Behind-assertions in front are dropped:
+    they only narrow where a match starts."""
+    items = _skip_lookbehinds(items)
+    boundary = items[:1] if items and items[0] == (sre.AT, sre.AT_BOUNDARY) else []
+    head = items[len(boundary) :]
+    if head and head[0][0] is sre.SUBPATTERN and not (head[0][1][1] or head[0][1][2]):  # no inline flags
+        head = list(head[0][1][3].data) + head[1:]
+    elif not (len(head) == 1 and head[0][0] is sre.BRANCH):
+        return [items]
+    if head and head[0][0] is sre.BRANCH:
+        rest = head[1:]
+        alternatives = [alt for branch in head[0][1][1] for alt in _alternatives(list(branch.data) + rest)]
+    else:
+        alternatives = _alternatives(head)
+    return [alt if not boundary or alt[:1] == boundary else boundary + alt for alt in alternatives]
+
+
+def _word_run(items: list[Any]) -> bool:
+    """A run of word characters (`\\w+`, `\\w*`) followed by more of the pattern."""
+    if len(items) < 2 or items[0][0] not in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return False
+    repeated = list(items[0][1][2].data)
+    return repeated in ([(sre.IN, [(sre.CATEGORY, sre.CATEGORY_WORD)])], [(sre.CATEGORY, sre.CATEGORY_WORD)])
 
 
 def _skip_lookbehinds(items: list[Any]) -> list[Any]:
@@ -130,6 +173,8 @@ def _openings(items: list[Any], length: int) -> set[str]:
     if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
         return _openings(rest, length)
     if op is sre.SUBPATTERN:
+        if value[1] & re.IGNORECASE:
+            raise _Unbounded  # (?i:...): case-folded openings are not listed
         return _openings(list(value[3].data) + rest, length)
     if op is sre.ATOMIC_GROUP:
         return _openings(list(value.data) + rest, length)
@@ -153,10 +198,29 @@ def _openings(items: list[Any], length: int) -> set[str]:
 
 
 def _prefixed(chars: set[str], rest: list[Any], length: int) -> set[str]:
-    if length > 1 and rest and rest[0] == (sre.AT, sre.AT_BOUNDARY) and all(map(_is_word, chars)):
-        return _check_size({char + _NOT_WORD for char in chars})  # the word ends here
-    tails = _openings(rest, length - 1)
+    if length > 1 and all(map(_is_word, chars)):
+        tails = _openings_after_word(rest, length - 1)
+    else:
+        tails = _openings(rest, length - 1)
     return _check_size({char + tail for char in chars for tail in tails})
+
+
+def _openings_after_word(items: list[Any], length: int) -> set[str]:
+    """Openings of `items` right after a word character: a `\\b` there (also as the first thing of
+    a branch, "ki(?:\\b|-\\w+)") means the word ends."""
+    if not items:
+        return {""}
+    op, value = items[0]
+    if (op, value) == (sre.AT, sre.AT_BOUNDARY):
+        return {_NOT_WORD}
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in value[1]:
+            found |= _openings_after_word(list(branch.data) + items[1:], length)
+        return _check_size(found)
+    if op is sre.SUBPATTERN and not value[1] & re.IGNORECASE:
+        return _openings_after_word(list(value[3].data) + items[1:], length)
+    return _openings(items, length)
 
 
 def _charset(entries: list[Any]) -> set[str]:
@@ -200,15 +264,18 @@ class WordStarts:
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._shorter: dict[str, list[int]] | None = None
 
-    def _by_shorter_opening(self) -> dict[str, list[int]]:
-        """Word starts by their first one and two characters, for openings shorter than OPENING."""
-        if self._shorter is None:
-            shorter: dict[str, list[int]] = {}
-            for head, starts in self._heads.items():
-                for length in range(1, min(len(head), OPENING - 1) + 1):
-                    shorter.setdefault(head[:length], []).extend(starts)
-            self._shorter = shorter
-        return self._shorter
+    def _starting_with(self, opening: str) -> list[int]:
+        """Starts of the words whose head begins with `opening` (shorter than OPENING), looked up
+        once per text and opening: few plans have such openings, so no index of them is built."""
+        shorter = self._shorter
+        if shorter is None:
+            shorter = self._shorter = {}
+        found = shorter.get(opening)
+        if found is None:
+            found = shorter[opening] = [
+                start for head, starts in self._heads.items() if head.startswith(opening) for start in starts
+            ]
+        return found
 
     def candidates(self, plan: StartPlan, spans: list[tuple[int, int]] | None = None) -> list[int]:
         """Sorted positions where a match of the plan's pattern can start (within `spans`, whose ends
@@ -217,20 +284,32 @@ class WordStarts:
         positions: list[int] = []
         for key in plan.at_word.intersection(heads):
             positions += heads[key]
-        if plan.short:
-            shorter = self._by_shorter_opening()
-            for key in plan.short.intersection(shorter):
-                positions += shorter[key]
+        for key in plan.short:
+            positions += self._starting_with(key)
         for key in plan.anywhere_ascii if self._ascii else plan.anywhere:
             at = self.text.find(key)
             while at != -1:
                 positions.append(at)
                 at = self.text.find(key, at + 1)
+        for key in plan.inner:
+            at = self.text.find(key)
+            while at != -1:
+                positions.append(_word_start(self.text, at))
+                at = self.text.find(key, at + 1)
+        if plan.at_start:
+            positions.append(0)
         if spans is not None and plan.whole_words:
             positions += word_starts_across(self.text, spans)
         if len(positions) > 1:
             positions = sorted(set(positions))
         return positions
+
+
+def _word_start(text: str, index: int) -> int:
+    """The start of the word that runs up to `index` (`index` itself when none does)."""
+    while index > 0 and _is_word(text[index - 1]):
+        index -= 1
+    return index
 
 
 def word_starts_across(text: str, spans: list[tuple[int, int]]) -> list[int]:
@@ -239,10 +318,7 @@ def word_starts_across(text: str, spans: list[tuple[int, int]]) -> list[int]:
     length = len(text)
     for _, end in spans:
         if 0 < end < length and _is_word(text[end - 1]) and _is_word(text[end]):
-            start = end - 1
-            while start > 0 and _is_word(text[start - 1]):
-                start -= 1
-            starts.append(start)
+            starts.append(_word_start(text, end - 1))
     return starts
 
 

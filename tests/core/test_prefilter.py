@@ -151,7 +151,8 @@ def test_openings_of_a_simple_pattern() -> None:
     "source, flags",
     [
         (r"\b.foo", 0),  # any character first
-        (r"\b\w+n't", 0),  # any word
+        (r"\b\w+", 0),  # any word
+        (r"^foo", re.MULTILINE),  # every line start
         (r"foo", re.IGNORECASE),  # case-folding
         (r"\b(?:x)?", 0),  # can match nothing
         (r"\b\$5", 0),  # a boundary before a non-word character is not a word start
@@ -191,3 +192,31 @@ def test_a_span_that_cuts_a_word_finds_the_short_word_the_engine_finds() -> None
     assert expected == [(13, 15)]
     assert [m.span() for m in matches_at(pattern, text, WordStarts(text).candidates(plan, spans), spans)] == expected
     assert WordStarts(text).candidates(plan) == [19, 22]  # over the whole text: the word "ki" itself, "budget"
+
+
+def test_a_word_run_before_a_fixed_piece_is_found_by_the_piece() -> None:
+    pattern = re.compile(r"\b\w+-abo\b|\bplan\b")
+    plan = start_plan(pattern)
+    assert plan is not None and plan.inner == {"-a"}
+    text = "ein chatgpt-abo, ein claude-abo und x-abonnement"
+    starts = WordStarts(text).candidates(plan)
+    assert starts == [4, 21, 36]  # the start of each word the piece is found in
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in matches_at(pattern, text, starts, [(0, len(text))])] == expected == [(4, 15), (21, 31)]
+
+
+def test_an_anchored_alternative_is_tried_at_the_start_of_the_text_only() -> None:
+    pattern = re.compile(r"^\s*op\s*:|\bmine\b")
+    plan = start_plan(pattern)
+    assert plan is not None and plan.at_start
+    for text in ("  OP: mine is $200".lower(), "not op: but mine"):
+        starts = WordStarts(text).candidates(plan)
+        assert [m.span() for m in matches_at(pattern, text, starts, [(0, len(text))])] == [
+            m.span() for m in pattern.finditer(text)
+        ]
+
+
+def test_alternatives_that_open_with_a_group_are_split() -> None:
+    plan = start_plan(re.compile(r"(?:\b(?:cad\b|canadian))|(?:\b(?:aud\b|australian))"))
+    assert plan is not None
+    assert plan.at_word == {"cad", "can", "aud", "aus"} and not plan.anywhere
