@@ -17,7 +17,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
         "人工知能",
         "生成 ?ai",
         "トークン",
-        "api",
+        r"\bapi",  # "API-Guthaben", "APIクレジット" (not "rapid", "capital")
     ),
     "allowance_nouns": (
         r"\bcupos?\b",

@@ -523,7 +523,8 @@ INDIRECT_QUESTION = any_of_source(
     r"specified|confirm|confirms|confirmed)\b(?:\s+[\w']+){0,2}?\s+if\b"
     r"|\b(?:unknown|unclear|not known|not clear) (?:whether|if)\b"
     # "..., whether it expires": a question; "..., whether for work or personal projects": a scope
-    r"|(?:\b(?:and|or|also) |(?<=, ))whether\b(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
+    r"|\b(?:and|or|also) whether\b(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
+    r"|(?<=, )\bwhether\b(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
     r"|\b(?:ask|asked|asking)(?: (?:them|her|him|the recruiter|hr))? about\b"
     r"|\b(?:didn't|did not|hasn't|has not|haven't|never|won't) (?:answer|respond|reply)(?: anything)? (?:about|on|to)\b"
     r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"

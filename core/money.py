@@ -295,19 +295,27 @@ class MoneyMention:
         return None if self.period is None else self.amount * PERIOD_FACTORS[self.period]
 
 
+_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?")
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+
+
 def _to_number(raw: str, currency: str | None) -> float:
     raw = raw.replace(" ", "").replace("'", "")  # "25 000", Swiss "1'500"
-    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}", raw):  # Indian grouping: 30,00,000
+    if raw.isascii() and raw.isdigit():
+        return float(raw)
+    if _INDIAN_GROUPS.fullmatch(raw):  # Indian grouping: 30,00,000
         return float(raw.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+    if _COMMA_THOUSANDS.fullmatch(raw):
         return float(raw.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", raw):
+    if _DOT_THOUSANDS.fullmatch(raw):
         # `1.500` is fifteen hundred in euro formats; `1.500` dollars would be odd, so read it as
         # thousands unless it is a dollar sum, where the dot is a decimal point.
         if currency in (None, "USD", "CAD", "AUD", "NZD", "SGD", "HKD") and raw.count(".") == 1 and "," not in raw:
             return float(raw)
         return float(raw.replace(".", "").replace(",", "."))
-    if re.fullmatch(r"\d+,\d{1,2}", raw):
+    if _DECIMAL_COMMA.fullmatch(raw):
         return float(raw.replace(",", "."))
     return float(raw.replace(",", ""))
 
@@ -374,6 +382,16 @@ def _period_on_nearby_line(prep: Prepared, start: int, end: int) -> str | None:
     return None
 
 
+_RATIO_AFTER = re.compile(r"\s?/\s?\d")
+_MONTH_AFTER_M = re.compile(r"o\b|onth|th\b")  # "5m" in "5mo", "5 month": not millions
+_PERCENT_AFTER = re.compile(r"\s?%")
+# the period words right after a sum, quoted with it ("$500/month")
+_ADJACENT_PERIOD = re.compile(
+    r"\s?(?:/\s?[a-z]+|per\s[a-z]+|a\s(?:day|week|month|year|quarter)|monthly|yearly|annually|"
+    r"weekly|quarterly|daily|pcm|p\.?a\.?|p\.?m\.?)"
+)
+
+
 def find_money(prep: Prepared) -> list[MoneyMention]:
     """Every sum of money in the text, in order. A bare number counts only when it reads as money
     (a multiplier such as `k`, a currency, or a period right after it); counts of tokens do not."""
@@ -411,7 +429,7 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         ):
             if not _PERIOD_SUFFIX_ONLY.match(tail) or _UNIT_AFTER.match(tail):
                 continue
-            if re.match(r"\s?/\s?\d", tail):  # a date or a ratio such as 24/7
+            if _RATIO_AFTER.match(tail):  # a date or a ratio such as 24/7
                 continue
         if currency is None and _COUNT_LABEL_BEFORE.search(low, max(0, match.start() - 16), match.start()):
             continue
@@ -420,9 +438,9 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
             continue
         if currency is None and _UNIT_AFTER.match(tail) and not _PERIOD_SUFFIX_ONLY.match(tail) and not grant_rate:
             continue
-        if mult == "m" and re.match(r"o\b|onth|th\b", low[match.end("mult") : match.end("mult") + 4]):
+        if mult == "m" and _MONTH_AFTER_M.match(low[match.end("mult") : match.end("mult") + 4]):
             continue
-        if re.match(r"\s?%", tail):
+        if _PERCENT_AFTER.match(tail):
             continue
         if mult == "k" and num in ("401", "403", "457") and currency is None:
             continue  # a 401(k) plan, not a sum
@@ -456,13 +474,9 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
         next_sum = candidates[position + 1].start() if position + 1 < len(candidates) else None
         period = "year" if mult == "lpa" else _period_near(prep, start, end, lo, hi, next_sum)
         phrase_end = end
-        adjacent = re.match(
-            r"\s?(?:/\s?[a-z]+|per\s[a-z]+|a\s(?:day|week|month|year|quarter)|monthly|yearly|annually|"
-            r"weekly|quarterly|daily|pcm|p\.?a\.?|p\.?m\.?)",
-            low[end:],
-        )
+        adjacent = _ADJACENT_PERIOD.match(low, end)
         if adjacent:
-            phrase_end = end + adjacent.end()
+            phrase_end = adjacent.end()
         found.append(
             MoneyMention(
                 amount=round(amount, 2),

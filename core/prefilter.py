@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -59,9 +60,16 @@ class StartPlan:
     at_start: bool = False
     #: The `anywhere` openings an ASCII text can hold.
     anywhere_ascii: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: The other `anywhere` openings (Japanese), by their first character: looked for only in a
+    #: text that holds that character.
+    anywhere_other: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "anywhere_ascii", frozenset(key for key in self.anywhere if key.isascii()))
+        other: dict[str, list[str]] = {}
+        for key in sorted(self.anywhere - self.anywhere_ascii):
+            other.setdefault(key[0], []).append(key)
+        object.__setattr__(self, "anywhere_other", {char: tuple(keys) for char, keys in other.items()})
 
 
 class _Unbounded(Exception):
@@ -248,11 +256,13 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_ascii", "_heads", "_shorter", "text")
+    __slots__ = ("_chars", "_heads", "_shorter", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._ascii = text.isascii()  # then openings in other scripts (Japanese) need no search
+        # the characters of a text that is not plain ASCII: an opening in another script (Japanese)
+        # is looked for only if its first character is there
+        self._chars: frozenset[str] | None = None if text.isascii() else frozenset(text)
         heads: dict[str, list[int]] = {}
         for match in _WORD_HEAD_RUN.finditer(text):
             heads.setdefault(match.group(), []).append(match.start())
@@ -286,7 +296,11 @@ class WordStarts:
             positions += heads[key]
         for key in plan.short:
             positions += self._starting_with(key)
-        for key in plan.anywhere_ascii if self._ascii else plan.anywhere:
+        keys: Iterable[str] = plan.anywhere_ascii
+        if self._chars is not None and plan.anywhere_other:
+            other = plan.anywhere_other
+            keys = [*keys, *(key for char in self._chars.intersection(other) for key in other[char])]
+        for key in keys:
             at = self.text.find(key)
             while at != -1:
                 positions.append(at)

@@ -610,6 +610,10 @@ def _negated(prep: Prepared, match: re.Match[str], reach: int = 2) -> bool:
 # --- use, top-up, form -----------------------------------------------------------------------
 
 
+_SAYS_NO = re.compile(r"\bno\b|\bnot\b|n't")
+_RSUS = re.compile(r"\brsus?\b")
+
+
 def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
     table = dict(lx.USE)
     some = next(iter(_matches(prep, table["some_personal"], scope, questions)), None)
@@ -631,7 +635,7 @@ def _use(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
             continue  # "if we need more for client work it gets raised": about the top-up
         elif (
             (_negated(prep, match) or _NOT_LIMITED_TO.search(prep.low, prep.clause_at(match.start())[0], match.start()))
-            and not re.search(r"\bno\b|\bnot\b|n't", match.group())
+            and not _SAYS_NO.search(match.group())
             and not match.group().startswith(("anything", "everything"))
         ):
             personal.append(match)  # "not restricted to work": an opening, not a restriction
@@ -998,12 +1002,17 @@ def _merge_restated(components: list[Component], clause_of: dict[int, Span]) -> 
 def _extend_to_next_sum(prep: Prepared, clause_of: dict[int, Span], money: Sequence[MoneyMention]) -> None:
     """What follows a sum in its sentence, up to the next sum, is about that sum: "$500/mo wellness
     stipend (spend on anything), $400/mo AI credits for work only"."""
+    other_things: list[int] | None = None  # where something else is named: found once, if needed
     for index, (start, end) in list(clause_of.items()):
         sentence_end = prep.sentence_at(start)[1]
         following = [mention.start for mention in money if mention.start >= end]
         limit = min(sentence_end, prep.clause_at(following[0])[0]) if following else sentence_end
         for clause_start, clause_end in prep.clauses:
-            if end <= clause_start < limit and _names_something_else(prep, (clause_start, clause_end)):
+            if not end <= clause_start < limit:
+                continue
+            if other_things is None:
+                other_things = _starts(prep, *_OTHER_THINGS)
+            if count_in(other_things, (clause_start, clause_end)):
                 limit = clause_start  # "..., plus a company-managed Copilot Business seat"
                 break
         clause_of[index] = (start, max(end, limit))
@@ -1015,10 +1024,6 @@ _OTHER_THINGS = (
     lx.OTHER_STIPEND_NOUN,
     *(pattern for kind, pattern in lx.COMPONENT_KINDS if kind != "total"),
 )
-
-
-def _names_something_else(prep: Prepared, clause: Span) -> bool:
-    return any(pattern.search(prep.low, clause[0], clause[1]) for pattern in _OTHER_THINGS)
 
 
 def _restated_in_question(prep: Prepared, mention: MoneyMention, earlier: Sequence[MoneyMention]) -> bool:
@@ -1105,7 +1110,7 @@ def _label(kind: str, clause: str) -> str:
         if match:
             return f"{match.group()} stipend"
     if kind == "equity":
-        return "RSUs" if re.search(r"\brsus?\b", clause) else "equity"
+        return "RSUs" if _RSUS.search(clause) else "equity"
     return _LABELS[kind]
 
 
