@@ -64,7 +64,11 @@ class StartPlan:
     #: text that holds that character.
     anywhere_other: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
+    #: Nothing but word openings: candidates need no search and no merging of duplicates.
+    at_word_only: bool = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
+        object.__setattr__(self, "at_word_only", not (self.short or self.anywhere or self.inner or self.at_start))
         object.__setattr__(self, "anywhere_ascii", frozenset(key for key in self.anywhere if key.isascii()))
         other: dict[str, list[str]] = {}
         for key in sorted(self.anywhere - self.anywhere_ascii):
@@ -270,7 +274,7 @@ class WordStarts:
             merged: dict[str, list[int]] = {}
             for head, starts in heads.items():
                 merged.setdefault(_as_opening(head), []).extend(starts)
-            heads = merged
+            heads = {head: sorted(starts) for head, starts in merged.items()}
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._shorter: dict[str, list[int]] | None = None
 
@@ -289,10 +293,15 @@ class WordStarts:
 
     def candidates(self, plan: StartPlan, spans: list[tuple[int, int]] | None = None) -> list[int]:
         """Sorted positions where a match of the plan's pattern can start (within `spans`, whose ends
-        can cut a word short)."""
+        can cut a word short). The list may be the index's own: read it, do not change it."""
         heads = self._heads
+        keys = plan.at_word.intersection(heads)
+        if plan.at_word_only and (spans is None or not plan.whole_words):  # the common case, quickly
+            if len(keys) == 1:
+                return heads[next(iter(keys))]  # in text order already; the caller only reads it
+            return sorted([start for key in keys for start in heads[key]])  # words start once each
         positions: list[int] = []
-        for key in plan.at_word.intersection(heads):
+        for key in keys:
             positions += heads[key]
         for key in plan.short:
             positions += self._starting_with(key)
@@ -345,6 +354,15 @@ def matches_at(
     not overlap. Matches do not overlap, and each is the one the engine finds from its start.
     """
     found: list[re.Match[str]] = []
+    if starts and len(spans) == 1 and spans[0][0] <= starts[0] and starts[-1] < spans[0][1]:  # every start is in
+        resume, end = spans[0]
+        for position in starts:
+            if position >= resume:
+                match = pattern.match(text, position, end)
+                if match is not None:
+                    found.append(match)
+                    resume = max(match.end(), position + 1)
+        return found
     index = 0
     for span_start, span_end in spans:
         index = bisect.bisect_left(starts, span_start, index)
