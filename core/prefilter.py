@@ -268,13 +268,9 @@ class WordStarts:
         # is looked for only if its first character is there
         self._chars: frozenset[str] | None = None if text.isascii() else frozenset(text)
         heads: dict[str, list[int]] = {}
-        for match in _WORD_HEAD_RUN.finditer(text):
+        # digits read as "0" (one character for one, so positions stay)
+        for match in _WORD_HEAD_RUN.finditer(_DIGITS.sub("0", text) if _DIGITS.search(text) else text):
             heads.setdefault(match.group(), []).append(match.start())
-        if any(char.isdecimal() for char in "".join(heads)):
-            merged: dict[str, list[int]] = {}
-            for head, starts in heads.items():
-                merged.setdefault(_as_opening(head), []).extend(starts)
-            heads = {head: sorted(starts) for head, starts in merged.items()}
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._shorter: dict[str, list[int]] | None = None
 
@@ -305,11 +301,11 @@ class WordStarts:
             positions += heads[key]
         for key in plan.short:
             positions += self._starting_with(key)
-        keys: Iterable[str] = plan.anywhere_ascii
+        searched: Iterable[str] = plan.anywhere_ascii
         if self._chars is not None and plan.anywhere_other:
             other = plan.anywhere_other
-            keys = [*keys, *(key for char in self._chars.intersection(other) for key in other[char])]
-        for key in keys:
+            searched = [*searched, *(key for char in self._chars.intersection(other) for key in other[char])]
+        for key in searched:
             at = self.text.find(key)
             while at != -1:
                 positions.append(at)

@@ -559,8 +559,7 @@ def _inside_sorted(index: int, spans: Sequence[Span]) -> bool:
 
 
 def _found(prep: Prepared, value: str, match: re.Match[str]) -> Found:
-    # Built from our own parse, so pydantic's validation is skipped on this hot path.
-    return Found.model_construct(value=value, phrase=prep.source(match.start(), match.end()))
+    return Found(value=value, phrase=prep.source(match.start(), match.end()))
 
 
 def _first(prep: Prepared, pattern: re.Pattern[str], scope: Sequence[Span], questions: Sequence[Span]) -> Found | None:
@@ -805,7 +804,7 @@ def _flipped(found: Found | None, opposite: dict[str, str]) -> Found | None:
         return None
     if "?" in found.phrase:
         return found
-    return Found.model_construct(value=opposite[found.value], phrase=found.phrase)
+    return Found(value=opposite[found.value], phrase=found.phrase)
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "your", "my", "our", "their", "his", "her", "company", "company's"})

@@ -235,6 +235,8 @@ class _Speller:
         self._wildcards = _wildcard_index()
         self._cache: dict[str, str] = {}
         self._foreign = _foreign_words()
+        #: Words seen so far that need no correction: a text made only of them is checked at once.
+        self.unchanged: set[str] = set()
 
     def correct(self, word: str) -> str:
         cached = self._cache.get(word)
@@ -243,6 +245,8 @@ class _Speller:
         fixed = self._lookup(word)
         if len(self._cache) < 50_000:
             self._cache[word] = fixed
+            if fixed == word:
+                self.unchanged.add(word)
         return fixed
 
     def _lookup(self, word: str) -> str:
@@ -331,7 +335,7 @@ class Prepared:
     def scan(self, pattern: re.Pattern[str], spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
         """Every match of `pattern` in `spans` (the whole text when None); not cached. Once the
         pattern has a plan, it is tried only where a match can start (core/prefilter.py)."""
-        plan = _plan(pattern)
+        plan = _READY[id(pattern)] if id(pattern) in _READY else _plan(pattern)
         if plan is None:
             if spans is None:
                 return list(pattern.finditer(self.low))
@@ -428,8 +432,12 @@ def _plan(pattern: re.Pattern[str]) -> StartPlan | None:
     if slot.scans <= _PLAN_AFTER_SCANS:
         slot.scans += 1
         if slot.scans > _PLAN_AFTER_SCANS:
-            slot.plan = start_plan(pattern)
+            slot.plan = _READY[id(pattern)] = start_plan(pattern)
     return slot.plan
+
+
+#: Plans already made (or found impossible, None), by id(pattern): one lookup on the hot path.
+_READY: dict[int, StartPlan | None] = {}
 
 
 def count_in(starts: Sequence[int], span: tuple[int, int]) -> int:
@@ -481,8 +489,9 @@ def _strip_markup(text: str) -> str:
     Struck-through text ("~~$100~~ $120") is taken back, so it goes too."""
     if "~~" in text:
         text = _STRUCK.sub(_blank, text)
-    text = _HTML_BREAK.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
-    text = _HTML_TAG.sub(_blank, text)
+    if "<" in text:
+        text = _HTML_BREAK.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
+        text = _HTML_TAG.sub(_blank, text)
     return _MARKDOWN.sub(_blank, text)
 
 
@@ -498,7 +507,8 @@ def prepare(text: str) -> Prepared:
     if not lowered.isascii():
         lowered, seams = _split_scripts(lowered)
     speller = _speller()
-    if all(speller.correct(word) == word for word in set(_WORD.findall(lowered))):
+    words = set(_WORD.findall(lowered))
+    if words <= speller.unchanged or all(speller.correct(word) == word for word in words):
         return Prepared(original=folded, low=lowered, origin=seams)  # nothing to correct
     pieces: list[str] = []
     origin: list[int] = []
