@@ -25,9 +25,10 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 #: More possible openings than this and listing them costs more than the scan it saves.
-_MAX_OPENINGS = 4000
-#: How many opening characters index a word start: three tell most vocabulary words apart.
-OPENING = 3
+_MAX_OPENINGS = 20000
+#: How many opening characters index a word start: four tell most vocabulary words apart ("work"
+#: from "word"); with more, more openings are short of it and are looked up one by one.
+OPENING = 4
 _WORD_HEAD = re.compile(r"\w*")
 _WORD_HEAD_RUN = re.compile(rf"\b\w{{1,{OPENING}}}")
 _DIGITS = re.compile(r"\d")
@@ -210,10 +211,15 @@ def _openings(items: list[Any], length: int) -> set[str]:
 
 
 def _prefixed(chars: set[str], rest: list[Any], length: int) -> set[str]:
-    if length > 1 and all(map(_is_word, chars)):
-        tails = _openings_after_word(rest, length - 1)
-    else:
-        tails = _openings(rest, length - 1)
+    try:
+        if length > 1 and all(map(_is_word, chars)):
+            tails = _openings_after_word(rest, length - 1)
+        else:
+            tails = _openings(rest, length - 1)
+    except _Unbounded:
+        # what follows cannot be listed ("ki-\\w+", "revers\\w*"): the opening stops at `chars`,
+        # which any word that starts so can continue
+        tails = {""}
     return _check_size({char + tail for char in chars for tail in tails})
 
 

@@ -141,9 +141,9 @@ def test_same_matches_on_generated_text(text: str) -> None:
 def test_openings_of_a_simple_pattern() -> None:
     plan = start_plan(re.compile(r"\b(?:cad\b|canadian|ai\b|\d{2}k)"))
     assert plan is not None
-    # three characters (digits read as "0"), and "ai" looked up as a whole word: the word ends there
-    assert plan.at_word == {"cad", "can", "00k", "ai"}
-    assert plan.short == frozenset()  # no opening that a longer word could continue
+    # four characters, and "cad" and "ai" looked up as whole words: the word ends there
+    assert plan.at_word == {"cad", "cana", "ai"}
+    assert plan.short == {"00k"}  # digits read as "0"; a longer word ("20k-ish") can continue it
     assert plan.anywhere == frozenset()
 
 
@@ -166,7 +166,7 @@ def test_patterns_that_cannot_be_bounded_get_no_plan(source: str, flags: int) ->
 
 def test_word_starts_read_digits_as_zero_and_find_short_openings() -> None:
     words = WordStarts("ai 401k aim ٣٤ x")
-    plan = StartPlan(at_word=frozenset({"000"}), short=frozenset({"ai", "x"}), anywhere=frozenset())
+    plan = StartPlan(at_word=frozenset({"000k"}), short=frozenset({"ai", "x"}), anywhere=frozenset())
     assert words.candidates(plan) == [0, 3, 8, 15]
     two_digits = StartPlan(at_word=frozenset(), short=frozenset({"00"}), anywhere=frozenset())
     assert words.candidates(two_digits) == [3, 12]  # "401k" and the Arabic-Indic "٣٤"
@@ -219,4 +219,4 @@ def test_an_anchored_alternative_is_tried_at_the_start_of_the_text_only() -> Non
 def test_alternatives_that_open_with_a_group_are_split() -> None:
     plan = start_plan(re.compile(r"(?:\b(?:cad\b|canadian))|(?:\b(?:aud\b|australian))"))
     assert plan is not None
-    assert plan.at_word == {"cad", "can", "aud", "aus"} and not plan.anywhere
+    assert plan.at_word == {"cad", "cana", "aud", "aust"} and not plan.anywhere
