@@ -161,6 +161,33 @@ _MONEY = re.compile(
     rf"(?: ?(?P<suf>{_alternation(_SUFFIX_CURRENCIES)})(?![a-z]))?"
 )
 
+# Every sum has a digit, at most a currency prefix and a space after its start: _MONEY is tried
+# only there (scanning a pasted letter character by character is a sixth of its check).
+_MONEY_LEAD = max(map(len, _PREFIX_CURRENCIES)) + 1
+_MONEY_OPENERS = frozenset(prefix[0] for prefix in _PREFIX_CURRENCIES)
+_LONE_DIGIT = re.compile(r"(?<![0-9])\d")  # a digit a sum can start at (the engine's lookbehind allows it)
+
+
+def _money_matches(low: str) -> list[re.Match[str]]:
+    """What `_MONEY.finditer(low)` finds, trying only the few places before each digit where a sum
+    can start."""
+    found: list[re.Match[str]] = []
+    resume = 0  # matches do not overlap: the next starts at or after the last one's end
+    for digit in _LONE_DIGIT.finditer(low):
+        at = digit.start()
+        if at < resume:
+            continue
+        for start in range(max(resume, at - _MONEY_LEAD), at + 1):
+            if start < at and low[start] not in _MONEY_OPENERS and not low[start].isspace():
+                continue
+            match = _MONEY.match(low, start)
+            if match is not None:
+                found.append(match)
+                resume = match.end()
+                break
+    return found
+
+
 _SPANISH_THOUSAND = re.compile(
     r"\s*(?:de\s+)?(?:pesos|euros|dólares|dolares|soles|bolívares|colones|€|cop\b|mxn\b|ars\b|clp\b)"
 )
@@ -400,7 +427,7 @@ def find_money(prep: Prepared) -> list[MoneyMention]:
     if prep.first(_ANY_DOLLAR_HINT):  # the first hint in list order, wherever it is in the text
         default_dollar = next((code for pattern, code in _DOLLAR_HINTS if prep.first(pattern)), "USD")
     found: list[MoneyMention] = []
-    candidates = list(_MONEY.finditer(low))
+    candidates = _money_matches(low)
     starts = [match.start() for match in candidates]  # sorted: finditer goes left to right
     consumed = 0  # the end of a compound Japanese sum ("1万5千円"), whose second part is not a sum of its own
     for position, match in enumerate(candidates):

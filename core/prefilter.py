@@ -266,7 +266,7 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_chars", "_heads", "_shorter", "text")
+    __slots__ = ("_chars", "_heads", "_shorter", "_sorted_heads", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -279,18 +279,23 @@ class WordStarts:
             heads.setdefault(match.group(), []).append(match.start())
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._shorter: dict[str, list[int]] | None = None
+        self._sorted_heads: list[str] = []
 
     def _starting_with(self, opening: str) -> list[int]:
         """Starts of the words whose head begins with `opening` (shorter than OPENING), looked up
-        once per text and opening: few plans have such openings, so no index of them is built."""
-        shorter = self._shorter
-        if shorter is None:
-            shorter = self._shorter = {}
-        found = shorter.get(opening)
+        once per text and opening, by bisection in the sorted heads: few plans have such openings."""
+        if self._shorter is None:
+            self._shorter = {}
+            self._sorted_heads = sorted(self._heads)
+        found = self._shorter.get(opening)
         if found is None:
-            found = shorter[opening] = [
-                start for head, starts in self._heads.items() if head.startswith(opening) for start in starts
-            ]
+            ordered = self._sorted_heads
+            found = []
+            index = bisect.bisect_left(ordered, opening)
+            while index < len(ordered) and ordered[index].startswith(opening):
+                found += self._heads[ordered[index]]
+                index += 1
+            self._shorter[opening] = found
         return found
 
     def candidates(self, plan: StartPlan, spans: list[tuple[int, int]] | None = None) -> list[int]:

@@ -466,8 +466,10 @@ _STOP = (
 # other characters with one class test instead of trying each alternative (twice as fast).
 _CLAUSE_BREAK = re.compile(
     rf"(?=[!?.;\n|•·,\s()。、／｜])"
-    rf"(?:{_STOP}|[;\n|•·。、／｜]|,(?!\d{{2,3}}\b)(?!(?<=\d,)\d)|\s\+\s?|\s(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|"
-    rf"(?<!chatgpt)\splus\s|\s[-/]\s|\(|\))"
+    rf"(?:{_STOP}|[;\n|•·。、／｜]|,(?!\d{{2,3}}\b)(?!(?<=\d,)\d)|"
+    # one space test for all that open with a space: the text's every space comes here
+    rf"\s(?:\+\s?|(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|(?<!chatgpt\s)plus\s|[-/]\s)|"
+    rf"\(|\))"
 )
 _SENTENCE_BREAK = re.compile(rf"(?=[!?.\n;。])(?:{_STOP}|\n|;|。)")
 

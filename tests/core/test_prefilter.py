@@ -220,3 +220,21 @@ def test_alternatives_that_open_with_a_group_are_split() -> None:
     plan = start_plan(re.compile(r"(?:\b(?:cad\b|canadian))|(?:\b(?:aud\b|australian))"))
     assert plan is not None
     assert plan.at_word == {"cad", "cana", "aud", "aust"} and not plan.anywhere
+
+
+_MONEY_TEXT = st.text(alphabet="0123456789$€£¥ .,'-kmusdeurinrcan٣٤５\n", max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_MONEY_TEXT)
+def test_sums_are_found_where_the_full_scan_finds_them(text: str) -> None:
+    """find_money tries its pattern only just before digits; that finds what finditer finds."""
+    expected = [(m.span(), m.groups()) for m in money._MONEY.finditer(text)]
+    assert [(m.span(), m.groups()) for m in money._money_matches(text)] == expected
+
+
+def test_sums_in_every_corpus_text_are_found_as_the_full_scan_finds_them() -> None:
+    for text in TEXTS:
+        low = prepare(text).low
+        expected = [(m.span(), m.groups()) for m in money._MONEY.finditer(low)]
+        assert [(m.span(), m.groups()) for m in money._money_matches(low)] == expected, text
