@@ -266,7 +266,7 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_chars", "_heads", "_shorter", "_sorted_heads", "text")
+    __slots__ = ("_chars", "_head_set", "_heads", "_shorter", "_sorted_heads", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -278,6 +278,7 @@ class WordStarts:
         for match in _WORD_HEAD_RUN.finditer(_DIGITS.sub("0", text) if _DIGITS.search(text) else text):
             heads.setdefault(match.group(), []).append(match.start())
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
+        self._head_set = frozenset(heads)
         self._shorter: dict[str, list[int]] | None = None
         self._sorted_heads: list[str] = []
 
@@ -302,12 +303,13 @@ class WordStarts:
         """Sorted positions where a match of the plan's pattern can start (within `spans`, whose ends
         can cut a word short). The list may be the index's own: read it, do not change it."""
         heads = self._heads
-        keys = plan.at_word.intersection(heads)
-        if plan.at_word_only and (spans is None or not plan.whole_words):  # the common case, quickly
+        keys = plan.at_word & self._head_set  # a set with a set: the smaller one is walked
+        across = word_starts_across(self.text, spans) if spans is not None and plan.whole_words else []
+        if plan.at_word_only and not across:  # the common case, quickly
             if len(keys) == 1:
                 return heads[next(iter(keys))]  # in text order already; the caller only reads it
             return sorted([start for key in keys for start in heads[key]])  # words start once each
-        positions: list[int] = []
+        positions: list[int] = across
         for key in keys:
             positions += heads[key]
         for key in plan.short:
@@ -328,8 +330,6 @@ class WordStarts:
                 at = self.text.find(key, at + 1)
         if plan.at_start:
             positions.append(0)
-        if spans is not None and plan.whole_words:
-            positions += word_starts_across(self.text, spans)
         if len(positions) > 1:
             positions = sorted(set(positions))
         return positions
