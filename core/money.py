@@ -586,7 +586,7 @@ def _with_worded_sums(prep: Prepared, found: list[MoneyMention], default_dollar:
     "grand", or a period right after them."""
     low = prep.low
     extra: list[MoneyMention] = []
-    for match in _WORDED_SUM.finditer(low):
+    for match in prep.everywhere(_WORDED_SUM):
         if any(mention.start <= match.start() < mention.end for mention in found):
             continue
         tail = low[match.end() : match.end() + 40]

@@ -274,7 +274,7 @@ _SLASHED_LABELS = re.compile(r"(?P<labels>[A-Za-z][\w ]{0,20}(?:\s*/\s*[A-Za-z][
 
 def _unslash(text: str) -> str:
     """Rewrite a slash-separated package as "base $160k, bonus 15%, ..." (the values keep their own words)."""
-    if not _SLASH_HINT.search(text):
+    if "/" not in text or not _SLASH_HINT.search(text):
         return text
     match = _SLASHED_LABELS.search(text)
     if match is None:
