@@ -301,7 +301,8 @@ class WordStarts:
 
     def candidates(self, plan: StartPlan, spans: list[tuple[int, int]] | None = None) -> list[int]:
         """Sorted positions where a match of the plan's pattern can start (within `spans`, whose ends
-        can cut a word short). The list may be the index's own: read it, do not change it."""
+        can cut a word short); one may repeat. The list may be the index's own: read it, do not
+        change it."""
         heads = self._heads
         keys = plan.at_word & self._head_set  # a set with a set: the smaller one is walked
         across = word_starts_across(self.text, spans) if spans is not None and plan.whole_words else []
@@ -330,8 +331,7 @@ class WordStarts:
                 at = self.text.find(key, at + 1)
         if plan.at_start:
             positions.append(0)
-        if len(positions) > 1:
-            positions = sorted(set(positions))
+        positions.sort()  # a position found twice is tried once: a failed match fails again, a match moves past it
         return positions
 
 
