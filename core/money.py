@@ -165,7 +165,9 @@ _MONEY = re.compile(
 # only there (scanning a pasted letter character by character is a sixth of its check).
 _MONEY_LEAD = max(map(len, _PREFIX_CURRENCIES)) + 1
 _MONEY_OPENERS = frozenset(prefix[0] for prefix in _PREFIX_CURRENCIES)
-_LONE_DIGIT = re.compile(r"(?<![0-9])\d")  # a digit a sum can start at (the engine's lookbehind allows it)
+# a digit a sum can start at (not after an ASCII digit, which _MONEY's lookbehind forbids); the
+# digit first, so the engine skips to digits without trying the lookbehind everywhere
+_LONE_DIGIT = re.compile(r"\d(?<![0-9]\d)")
 
 
 def _money_matches(low: str) -> list[re.Match[str]]:
