@@ -169,7 +169,7 @@ _COUNTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
 _VALUE_TOPIC = dict(_QUESTION_TOPICS)["value"]
 # Any of them: most texts name no country, and one scan says so.
 _ANY_COUNTRY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _COUNTRIES))
-_US_CAPITALS = re.compile(r"\bU\.?S\.?(?![\w$])")
+_US_CAPITALS = re.compile(r"U(?<!\wU)\.?S\.?(?![\w$])")  # "U" first: the engine skips to each "U"
 #: The country a currency implies, for tax notes when the text names no country.
 COUNTRY_OF_CURRENCY = {"USD": "US", "GBP": "GB", "INR": "IN", "CAD": "CA", "AUD": "AU", "JPY": "JP"}
 
