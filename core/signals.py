@@ -354,7 +354,7 @@ def _focus(prep: Prepared, money: Sequence[MoneyMention]) -> list[Span] | None:
         return None
     sentences = prep.sentences
     hits = [mention.start for mention in money]
-    hits += [match.start() for pattern in _RELEVANT for match in prep.scan(pattern)]
+    hits += [match.start() for pattern in _RELEVANT for match in prep.everywhere(pattern)]
     relevant: set[int] = set()
     for hit in hits:
         index = _sentence_index(sentences, hit)
