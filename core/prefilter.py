@@ -282,6 +282,11 @@ class WordStarts:
         self._shorter: dict[str, list[int]] | None = None
         self._sorted_heads: list[str] = []
 
+    @property
+    def heads(self) -> frozenset[str]:
+        """The text's different word openings."""
+        return self._head_set
+
     def _starting_with(self, opening: str) -> list[int]:
         """Starts of the words whose head begins with `opening` (shorter than OPENING), looked up
         once per text and opening, by bisection in the sorted heads: few plans have such openings."""

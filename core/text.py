@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from core.models import QUOTE_CLOSE, QUOTE_OPEN
-from core.prefilter import StartPlan, WordStarts, matches_at, start_plan
+from core.prefilter import OPENING, StartPlan, WordStarts, matches_at, start_plan
 
 # Characters folded before matching: dashes, unusual spaces, curly quotes, full-width digits.
 _FOLD = str.maketrans(
@@ -335,11 +335,14 @@ class Prepared:
     def scan(self, pattern: re.Pattern[str], spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
         """Every match of `pattern` in `spans` (the whole text when None); not cached. Once the
         pattern has a plan, it is tried only where a match can start (core/prefilter.py)."""
-        plan = _READY[id(pattern)] if id(pattern) in _READY else _plan(pattern)
+        ready = _READY.get(id(pattern))
+        plan, bit = ready if ready is not None else (_plan(pattern), 0)
         if plan is None:
             if spans is None:
                 return list(pattern.finditer(self.low))
             return [match for start, end in spans for match in pattern.finditer(self.low, start, end)]
+        if bit and not self.openings_found & bit and (spans is None or not plan.whole_words):
+            return []  # no word of the text opens as the pattern can
         starts = self.word_starts.candidates(plan, spans)
         if not starts:
             return []
@@ -354,9 +357,12 @@ class Prepared:
 
     def first(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """The leftmost match of `pattern` in the whole text, as `pattern.search` finds it."""
-        plan = _plan(pattern)
+        ready = _READY.get(id(pattern))
+        plan, bit = ready if ready is not None else (_plan(pattern), 0)
         if plan is None:
             return pattern.search(self.low)
+        if bit and not self.openings_found & bit:
+            return None  # no word of the text opens as the pattern can
         for position in self.word_starts.candidates(plan):
             match = pattern.match(self.low, position)
             if match is not None:
@@ -366,6 +372,26 @@ class Prepared:
     @cached_property
     def word_starts(self) -> WordStarts:
         return WordStarts(self.low)
+
+    @cached_property
+    def openings_found(self) -> int:
+        """The bits (see `_OPENING_BITS`) of the patterns that can match this short text somewhere:
+        a pattern whose bit is not set has no match here. Bits of patterns planned after this is
+        read are set, as are all bits for a long text (most patterns match somewhere in it)."""
+        heads = self.word_starts.heads
+        if len(heads) > _FEW_WORD_OPENINGS:
+            return -1
+        found = 0
+        whole, prefix = _OPENING_BITS.get, _PREFIX_BITS.get
+        for head in heads:
+            found |= whole(head, 0)
+            for length in range(1, min(len(head), OPENING - 1) + 1):
+                found |= prefix(head[:length], 0)
+        low = self.low
+        for piece, bit in _PIECE_BITS if low.isascii() else _PIECE_BITS + _OTHER_PIECE_BITS:
+            if not found & bit and piece in low:
+                found |= bit
+        return found | -(1 << len(_BIT_OF))
 
     def source(self, start: int, end: int) -> str:
         """The person's own words behind low[start:end]."""
@@ -432,12 +458,41 @@ def _plan(pattern: re.Pattern[str]) -> StartPlan | None:
     if slot.scans <= _PLAN_AFTER_SCANS:
         slot.scans += 1
         if slot.scans > _PLAN_AFTER_SCANS:
-            slot.plan = _READY[id(pattern)] = start_plan(pattern)
+            slot.plan = start_plan(pattern)
+            _READY[id(pattern)] = (slot.plan, _opening_bit(pattern, slot.plan))
     return slot.plan
 
 
-#: Plans already made (or found impossible, None), by id(pattern): one lookup on the hot path.
-_READY: dict[int, StartPlan | None] = {}
+#: Plans already made (or found impossible, None) and the pattern's opening bit, by id(pattern):
+#: one lookup on the hot path.
+_READY: dict[int, tuple[StartPlan | None, int]] = {}
+#: A bit for each planned pattern: in `_OPENING_BITS[head]` when a word opening so can start a
+#: match, in `_PREFIX_BITS[start]` when any word opening that starts so can, and in `_PIECE_BITS`
+#: beside a piece of text a match can start with anywhere. A short text ORs together the bits its
+#: word openings and pieces light, once, and then passes over every pattern whose bit is dark
+#: without looking (most patterns, for most texts).
+_OPENING_BITS: dict[str, int] = {}
+_PREFIX_BITS: dict[str, int] = {}
+_PIECE_BITS: list[tuple[str, int]] = []  # ASCII pieces
+_OTHER_PIECE_BITS: list[tuple[str, int]] = []  # pieces in other scripts (Japanese)
+_BIT_OF: dict[int, int] = {}
+#: Up to this many different word openings a text is checked against the bits.
+_FEW_WORD_OPENINGS = 64
+
+
+def _opening_bit(pattern: re.Pattern[str], plan: StartPlan | None) -> int:
+    """The pattern's bit, given out once its plan is made (0, always looked at, when it can also
+    start at the start of the text)."""
+    if plan is None or plan.at_start:
+        return 0
+    bit = _BIT_OF[id(pattern)] = 1 << len(_BIT_OF)
+    for head in plan.at_word:
+        _OPENING_BITS[head] = _OPENING_BITS.get(head, 0) | bit
+    for start in plan.short:
+        _PREFIX_BITS[start] = _PREFIX_BITS.get(start, 0) | bit
+    for piece in plan.anywhere | plan.inner:
+        (_PIECE_BITS if piece.isascii() else _OTHER_PIECE_BITS).append((piece, bit))
+    return bit
 
 
 def count_in(starts: Sequence[int], span: tuple[int, int]) -> int:

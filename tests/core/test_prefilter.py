@@ -238,3 +238,17 @@ def test_sums_in_every_corpus_text_are_found_as_the_full_scan_finds_them() -> No
         low = prepare(text).low
         expected = [(m.span(), m.groups()) for m in money._MONEY.finditer(low)]
         assert [(m.span(), m.groups()) for m in money._money_matches(low)] == expected, text
+
+
+def test_patterns_passed_over_in_a_short_text_have_no_match_there() -> None:
+    """A short text passes over the patterns none of its word openings or pieces can start (the
+    opening bits in core/text.py): what it still finds is what the engine finds."""
+    for pattern in PATTERNS:  # past the point where plans and bits are made
+        for _ in range(5):
+            prepare("warm up").scan(pattern)
+    for text in TEXTS[::7]:
+        prep = prepare(text)
+        for pattern in PATTERNS:
+            assert [m.span() for m in prep.scan(pattern)] == [m.span() for m in pattern.finditer(prep.low)]
+            first, searched = prep.first(pattern), pattern.search(prep.low)
+            assert (first and first.span()) == (searched and searched.span()), (pattern.pattern[:60], text)
