@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from core.models import QUOTE_CLOSE, QUOTE_OPEN
-from core.prefilter import OPENING, StartPlan, WordStarts, matches_at, start_plan
+from core.prefilter import StartPlan, WordStarts, matches_at, start_plan
 
 # Characters folded before matching: dashes, unusual spaces, curly quotes, full-width digits.
 _FOLD = str.maketrans(
@@ -382,11 +382,11 @@ class Prepared:
         if len(heads) > _FEW_WORD_OPENINGS:
             return -1
         found = 0
-        whole, prefix = _OPENING_BITS.get, _PREFIX_BITS.get
+        whole, prefix, lengths = _OPENING_BITS.get, _PREFIX_BITS.get, _PREFIX_LENGTHS
         for head in heads:
             found |= whole(head, 0)
-            for length in range(1, min(len(head), OPENING - 1) + 1):
-                found |= prefix(head[:length], 0)
+            for length in lengths:
+                found |= prefix(head[:length], 0)  # a head shorter than `length` is looked up whole
         low = self.low
         for piece, bit in _PIECE_BITS if low.isascii() else _PIECE_BITS + _OTHER_PIECE_BITS:
             if not found & bit and piece in low:
@@ -473,6 +473,7 @@ _READY: dict[int, tuple[StartPlan | None, int]] = {}
 #: without looking (most patterns, for most texts).
 _OPENING_BITS: dict[str, int] = {}
 _PREFIX_BITS: dict[str, int] = {}
+_PREFIX_LENGTHS: list[int] = []  # the lengths of the keys of _PREFIX_BITS
 _PIECE_BITS: list[tuple[str, int]] = []  # ASCII pieces
 _OTHER_PIECE_BITS: list[tuple[str, int]] = []  # pieces in other scripts (Japanese)
 _BIT_OF: dict[int, int] = {}
@@ -490,6 +491,8 @@ def _opening_bit(pattern: re.Pattern[str], plan: StartPlan | None) -> int:
         _OPENING_BITS[head] = _OPENING_BITS.get(head, 0) | bit
     for start in plan.short:
         _PREFIX_BITS[start] = _PREFIX_BITS.get(start, 0) | bit
+        if len(start) not in _PREFIX_LENGTHS:
+            _PREFIX_LENGTHS.append(len(start))
     for piece in plan.anywhere | plan.inner:
         (_PIECE_BITS if piece.isascii() else _OTHER_PIECE_BITS).append((piece, bit))
     return bit
