@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from core import knowledge
 from core.models import (
     PERIOD_FACTORS,
@@ -88,18 +90,24 @@ def _value(found: Found | None, default: str) -> str:
 def _questions(signals: Signals, allowance: Allowance) -> list[Question]:
     asked: list[Question] = []
     if allowance.use == "unknown":
-        asked.append(Question(id="use", text=knowledge.QUESTIONS["use"]))
+        asked.append(_question("use"))
     if allowance.expiry == "unknown":
-        asked.append(Question(id="expiry", text=knowledge.QUESTIONS["expiry"]))
+        asked.append(_question("expiry"))
     if allowance.top_up == "unknown":
-        asked.append(Question(id="top_up", text=knowledge.QUESTIONS["top_up"]))
+        asked.append(_question("top_up"))
     if signals.comp_framing is None:
-        asked.append(Question(id="comp_framing", text=knowledge.QUESTIONS["comp_framing"]))
+        asked.append(_question("comp_framing"))
     if signals.tax is None:
-        asked.append(Question(id="tax", text=knowledge.QUESTIONS["tax"]))
+        asked.append(_question("tax"))
     if allowance.amount is None and signals.token_count is not None:
-        asked.append(Question(id="token_value", text=knowledge.QUESTIONS["token_value"]))
+        asked.append(_question("token_value"))
     return asked
+
+
+@functools.cache
+def _question(question_id: str) -> Question:
+    """One question, built once: questions are frozen, so every verdict can share it."""
+    return Question(id=question_id, text=knowledge.QUESTIONS[question_id])
 
 
 # --- words ----------------------------------------------------------------------------------
