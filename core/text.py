@@ -369,6 +369,12 @@ class Prepared:
                 return match
         return None
 
+    def can_match(self, pattern: re.Pattern[str]) -> bool:
+        """False when no word opening or piece of this text can start a match of `pattern`: then no
+        span of the text that keeps its words whole (a clause, a sentence) holds one either."""
+        ready = _READY.get(id(pattern))
+        return ready is None or not ready[1] or bool(self.openings_found & ready[1])
+
     @cached_property
     def word_starts(self) -> WordStarts:
         return WordStarts(self.low)
