@@ -947,19 +947,29 @@ _LABELS: dict[str, str] = {
 }
 
 
-def _clause_kind(text: str) -> ComponentKind | str | None:
+def _clause_kind(prep: Prepared, span: Span) -> ComponentKind | str | None:
+    """The kind of pay the clause (or sentence) at `span` names. A pattern that can match nowhere
+    in the text is not tried (such spans keep their words whole)."""
+    text = prep.low[span[0] : span[1]]
+
+    def names(pattern: re.Pattern[str]) -> bool:
+        return prep.can_match(pattern) and pattern.search(text) is not None
+
     for kind, pattern in lx.COMPONENT_KINDS[1:2]:  # a sign-on bonus
-        if pattern.search(text):
+        if names(pattern):
             return kind
-    text = lx.AI_ROLE.sub(" ", text)  # "AI engineer offer: $210k base" is a base salary
-    if lx.AI_WORDS.search(text) or lx.PRODUCTS.search(text) or lx.KIT.search(text):
+    if prep.can_match(lx.AI_ROLE):
+        text = lx.AI_ROLE.sub(" ", text)  # "AI engineer offer: $210k base" is a base salary
+    if names(lx.AI_WORDS) or names(lx.PRODUCTS) or names(lx.KIT):
         return "allowance"
     for kind, pattern in lx.COMPONENT_KINDS[2:]:
-        if pattern.search(text):
+        if names(pattern):
             return kind
-    if lx.OTHER_STIPEND_NOUN.search(text) or _RELOCATION.search(text):
+    if names(lx.OTHER_STIPEND_NOUN) or _RELOCATION.search(text):
         return "stipend"
-    if any(match.group() not in _TIER_WORDS for match in lx.ALLOWANCE_NOUNS.finditer(text)):
+    if prep.can_match(lx.ALLOWANCE_NOUNS) and any(
+        match.group() not in _TIER_WORDS for match in lx.ALLOWANCE_NOUNS.finditer(text)
+    ):
         # not a bare "plus" or "pro": with no product named, they are ordinary words; an
         # "equipment allowance" or "store credit" is another benefit, not an AI allowance
         return "stipend" if _NON_AI_THING.search(text) else "allowance"
@@ -1070,7 +1080,7 @@ def _kind_near(prep: Prepared, clause: Span, mention: MoneyMention) -> str | Non
                     distance = 0
                 if best is None or (distance, rank) < best[:2]:
                     best = (distance, rank, kind)
-    return best[2] if best is not None else _clause_kind(prep.low[clause[0] : clause[1]])
+    return best[2] if best is not None else _clause_kind(prep, clause)
 
 
 def _unlabelled_base(prep: Prepared, components: list[Component], unassigned: list[MoneyMention]) -> None:
@@ -1140,7 +1150,7 @@ def _components(
         clause = prep.clause_at(mention.start)
         clause_text = low[clause[0] : clause[1]]
         shared = count_in(sums, clause) > 1
-        kind = _kind_near(prep, clause, mention) if shared else _clause_kind(clause_text)
+        kind = _kind_near(prep, clause, mention) if shared else _clause_kind(prep, clause)
         named_after = _KIND_RIGHT_AFTER.match(low, mention.end)
         if not shared and named_after and _names_several_kinds(clause_text):
             kind = named_after.lastgroup  # "the AI credit is included in that: $150k base"
@@ -1155,14 +1165,14 @@ def _components(
         if (
             kind is None and alone and not _OTHER_SUM.search(clause_text) and not _NOT_AN_ALLOWANCE.search(clause_text)
         ):  # "I make $160k ..., they pay for Claude Pro"
-            kind = _clause_kind(low[sentence[0] : sentence[1]])
+            kind = _clause_kind(prep, sentence)
             if kind in ("allowance", "stipend"):
                 clause = sentence
                 clause_text = low[sentence[0] : sentence[1]]
         if kind is None:  # "a Copilot seat ($39/mo)": the sum belongs to the clause before it
             previous = _previous_clause(prep, clause, sentence)
             if previous is not None and not count_in(sums, previous):
-                kind = _clause_kind(low[previous[0] : previous[1]])
+                kind = _clause_kind(prep, previous)
                 clause = (previous[0], clause[1])
                 clause_text = low[clause[0] : clause[1]]
         if kind is None:
@@ -1179,7 +1189,7 @@ def _components(
             continue  # "£11.5k bonus (10%)": the percentage restates the sum before it
         if clause in used_clauses or not ("%" in clause_text or "％" in clause_text or _UNIT_GRANT.search(clause_text)):
             continue
-        kind = _clause_kind(clause_text)
+        kind = _clause_kind(prep, clause)
         percent = lx.PERCENT.search(clause_text)
         if percent and kind in (None, "base"):  # "a target of 10% of your base salary", "ESOP (0.3%)"
             kind = (
