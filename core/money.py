@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from core.models import PERIOD_FACTORS
 from core.regexes import any_of_source
 from core.text import Prepared, count_in
 
@@ -319,8 +320,6 @@ class MoneyMention:
 
     @property
     def annual(self) -> float | None:
-        from core.models import PERIOD_FACTORS
-
         return None if self.period is None else self.amount * PERIOD_FACTORS[self.period]
 
 
