@@ -31,6 +31,7 @@ _MAX_OPENINGS = 20000
 OPENING = 4
 _WORD_HEAD = re.compile(r"\w*")
 _WORD_HEAD_RUN = re.compile(rf"\b\w{{1,{OPENING}}}")
+_PAIR_RUN = re.compile(rf"\b(\w{{1,{OPENING}}})\w*(?= (\w{{1,{OPENING}}}))?")
 _DIGITS = re.compile(r"\d")
 #: Stands for "some non-word character" in an opening (a space, \\W): a word head ends there.
 _NOT_WORD = "\x00"
@@ -59,6 +60,9 @@ class StartPlan:
     inner: frozenset[str] = frozenset()
     #: The pattern is anchored at the start of the text (`^`): it is tried there too.
     at_start: bool = False
+    #: For some word openings, the openings the next word must have, after one space ("is" ->
+    #: "lost" in "is lost"): a short text names the pattern's word only if it names such a pair.
+    next_words: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     #: The `anywhere` openings an ASCII text can hold.
     anywhere_ascii: frozenset[str] = field(init=False, repr=False, compare=False)
     #: The other `anywhere` openings (Japanese), by their first character: looked for only in a
@@ -94,6 +98,7 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
         anywhere: set[str] = set()
         inner: set[str] = set()
         at_start = False
+        next_words: dict[str, set[str] | None] = {}  # see StartPlan.next_words; None: any
         for alternative in _alternatives(list(tree.data)):
             items = _skip_lookbehinds(alternative)
             if items and items[0] in ((sre.AT, sre.AT_BEGINNING), (sre.AT, sre.AT_BEGINNING_STRING)):
@@ -106,14 +111,17 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
                     return None
                 inner |= pieces
             elif items and items[0] == (sre.AT, sre.AT_BOUNDARY):
+                heads: set[str] = set()
                 for opening in _openings(items[1:], OPENING):
                     if not opening or not _is_word(opening[0]):
                         return None  # a boundary before a non-word character is not a word start
                     head = _as_opening(_WORD_HEAD.match(opening).group())  # type: ignore[union-attr]
+                    heads.add(head)
                     if len(head) < len(opening):
                         whole.add(head)  # the word ends after `head`: only that word can start a match
                     else:
                         at_word.add(head)
+                _add_next_words(next_words, items[1:], heads)
             else:  # Japanese, or a part without a leading boundary: found with str.find
                 openings = _openings(items, 2)
                 if any(len(opening) < 2 or _DIGITS.search(opening) or _NOT_WORD in opening for opening in openings):
@@ -131,7 +139,43 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
         whole_words=bool(whole),
         inner=frozenset(inner),
         at_start=at_start,
+        next_words={head: frozenset(after) for head, after in next_words.items() if after is not None},
     )
+
+
+#: How far into an alternative its first two words are read (a first word of up to eight characters,
+#: a space, and the next word's opening).
+_PAIR_REACH = 14
+
+
+def _add_next_words(next_words: dict[str, set[str] | None], items: list[Any], heads: set[str]) -> None:
+    """For each word opening (`heads`) of an alternative ("is lost" opens with "is"), the openings
+    of the word that must follow it after one space ("lost"); None once some alternative opening
+    so does not say (the word can go on, or something else than one space follows)."""
+    try:
+        openings = _openings(items, _PAIR_REACH)
+    except (_Unbounded, RecursionError):
+        for head in heads:
+            next_words[head] = None  # too many to list: this alternative's words may be followed by anything
+        return
+    said = set()
+    for opening in openings:
+        word = _WORD_HEAD.match(opening).group()  # type: ignore[union-attr]
+        head = _as_opening(word[:OPENING])
+        said.add(head)
+        rest = opening[len(word) + 1 :]
+        after = _WORD_HEAD.match(rest).group()  # type: ignore[union-attr]
+        if (
+            not word
+            or opening[len(word) : len(word) + 1] != " "
+            or not after
+            or (len(after) < OPENING and len(after) == len(rest))  # the next word may go on
+        ):
+            next_words[head] = None
+        elif next_words.get(head, set()) is not None:
+            next_words.setdefault(head, set()).add(_as_opening(after[:OPENING]))  # type: ignore[union-attr]
+    for head in heads - said:
+        next_words[head] = None  # read short of this word: what follows it is not known
 
 
 def _alternatives(items: list[Any]) -> list[list[Any]]:
@@ -266,7 +310,7 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_chars", "_head_set", "_heads", "_shorter", "_sorted_heads", "text")
+    __slots__ = ("_chars", "_head_set", "_heads", "_read", "_shorter", "_sorted_heads", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -275,7 +319,8 @@ class WordStarts:
         self._chars: frozenset[str] | None = None if text.isascii() else frozenset(text)
         heads: dict[str, list[int]] = {}
         # digits read as "0" (one character for one, so positions stay)
-        for match in _WORD_HEAD_RUN.finditer(_DIGITS.sub("0", text) if _DIGITS.search(text) else text):
+        self._read = _DIGITS.sub("0", text) if _DIGITS.search(text) else text
+        for match in _WORD_HEAD_RUN.finditer(self._read):
             heads.setdefault(match.group(), []).append(match.start())
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._head_set = frozenset(heads)
@@ -286,6 +331,11 @@ class WordStarts:
     def heads(self) -> frozenset[str]:
         """The text's different word openings."""
         return self._head_set
+
+    def pairs(self) -> set[tuple[str, str | None]]:
+        """Each word's opening with the opening of the word after it, when one space is between
+        them (None when not): what `StartPlan.next_words` is checked against."""
+        return {(head, after or None) for head, after in _PAIR_RUN.findall(self._read)}
 
     def _starting_with(self, opening: str) -> list[int]:
         """Starts of the words whose head begins with `opening` (shorter than OPENING), looked up
