@@ -110,6 +110,9 @@ _PIECES = st.sampled_from(
         "n't",
         "rolls over",
         "top up",
+        "is lost",
+        "are  lost",
+        "the company tops",
         "ki",
         "トークン",
         "予算",
@@ -255,3 +258,38 @@ def test_patterns_passed_over_in_a_short_text_have_no_match_there() -> None:
             if not prep.can_match(pattern):  # nor in any clause or sentence (they keep words whole)
                 for start, end in prep.clauses + prep.sentences:
                     assert pattern.search(prep.low, start, end) is None, (pattern.pattern[:60], text)
+
+
+@pytest.mark.parametrize(
+    "source, next_words",
+    [
+        (r"\b(?:is lost|are lost\b|gets? lost)", {"is": {"lost"}, "are": {"lost"}, "get": {"lost"}, "gets": {"lost"}}),
+        (r"\bthe company (?:tops|adds)", {"the": {"comp"}}),
+        (r"\b(?:is lost|is\b)", {}),  # "is" alone may match: any word may follow it
+        (r"\b(?:work only|working)", {}),  # "work" may go on as another word
+        (r"\b(?:the (?:\w+ )?team|the company)", {}),  # any word may follow "the"
+        (r"\bpaid\s+out", {}),  # not one plain space
+    ],
+)
+def test_the_word_after_a_pattern_s_first_word_is_listed_only_when_it_is_certain(
+    source: str, next_words: dict[str, set[str]]
+) -> None:
+    plan = start_plan(re.compile(source))
+    assert plan is not None
+    assert plan.next_words == next_words
+
+
+def test_pairs_of_a_text_are_its_words_with_the_word_after_one_space() -> None:
+    pairs = WordStarts("is lost,  gone 401k x").pairs()
+    assert pairs == {("is", "lost"), ("lost", None), ("gone", "000k"), ("000k", "x"), ("x", None)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXT)
+def test_patterns_passed_over_in_generated_short_texts_have_no_match_there(text: str) -> None:
+    for pattern in PATTERNS:  # past the point where plans and bits are made
+        for _ in range(5):
+            prepare("warm up").scan(pattern)
+    prep = prepare(text)
+    for pattern in PATTERNS:
+        assert [m.span() for m in prep.scan(pattern)] == [m.span() for m in pattern.finditer(prep.low)]
