@@ -837,9 +837,9 @@ def _stated_about_allowance(prep: Prepared) -> bool:
     ("No ceiling on tokens for work stuff")."""
     use_patterns = [pattern for _, pattern in lx.USE] + [pattern for _, pattern in lx.TOP_UP] + [lx.WORK_WEAK]
     for start, end in prep.sentences:
-        if not lx.ALLOWANCE_CORE_NOUNS.search(prep.low, start, end):
+        if not prep.search(lx.ALLOWANCE_CORE_NOUNS, start, end):
             continue
-        if any(pattern.search(prep.low, start, end) for pattern in use_patterns):
+        if any(prep.search(pattern, start, end) for pattern in use_patterns):
             return True
     return False
 
@@ -904,7 +904,7 @@ def _kit(prep: Prepared, scope: Sequence[Span], questions: Sequence[Span]) -> Fo
         if _BESIDES.search(prep.low, max(0, match.start() - 40), match.start()):
             continue  # "In addition to standard equipment, the Company will pay for ...": not this
         sentence = prep.sentence_at(match.start())
-        if lx.PROVISION.search(prep.low, sentence[0], sentence[1]):
+        if prep.search(lx.PROVISION, sentence[0], sentence[1]):
             return _found(prep, "yes", match)
     return None
 
@@ -917,19 +917,19 @@ def _mentions_allowance(prep: Prepared) -> bool:
     if prep.first(lx.PRODUCT_TIER) or prep.first(lx.KIT):
         return True
     for start, end in prep.sentences:
-        if _NO_ALLOWANCE.search(low, start, end):
+        if prep.search(_NO_ALLOWANCE, start, end):
             continue  # "No AI budget at all"
-        provided = lx.PROVISION.search(low, start, end) or lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
-        if (lx.KIT_EQUIPMENT.search(low, start, end) or lx.PRODUCTS.search(low, start, end)) and provided:
+        provided = prep.search(lx.PROVISION, start, end) or prep.search(lx.ALLOWANCE_NOUNS_STRONG, start, end)
+        if (prep.search(lx.KIT_EQUIPMENT, start, end) or prep.search(lx.PRODUCTS, start, end)) and provided:
             return True
-        uncapped = lx.TOP_UP[0][1].search(low, start, end)  # "No ceiling on Claude usage"
-        if uncapped and (lx.PRODUCTS.search(low, start, end) or lx.AI_WORDS.search(low, start, end)):
+        uncapped = prep.search(lx.TOP_UP[0][1], start, end)  # "No ceiling on Claude usage"
+        if uncapped and (prep.search(lx.PRODUCTS, start, end) or prep.search(lx.AI_WORDS, start, end)):
             return True
-        if lx.AI_WORDS.search(low, start, end) and (
-            lx.ALLOWANCE_NOUNS_STRONG.search(low, start, end)
-            or (lx.PROVISION.search(low, start, end) and lx.ALLOWANCE_NOUNS.search(low, start, end))
-            or _TOKEN_COUNT.search(low, start, end)
-            or _UNLIMITED.search(low, start, end)
+        if prep.search(lx.AI_WORDS, start, end) and (
+            prep.search(lx.ALLOWANCE_NOUNS_STRONG, start, end)
+            or (prep.search(lx.PROVISION, start, end) and prep.search(lx.ALLOWANCE_NOUNS, start, end))
+            or prep.search(_TOKEN_COUNT, start, end)
+            or prep.search(_UNLIMITED, start, end)
         ):
             return True
     return False
@@ -1019,7 +1019,7 @@ def _extend_to_next_sum(prep: Prepared, clause_of: dict[int, Span], money: Seque
         for clause_start, clause_end in prep.clauses:
             if not end <= clause_start < limit:
                 continue
-            if any(pattern.search(prep.low, clause_start, clause_end) for pattern in other_things):
+            if any(prep.search(pattern, clause_start, clause_end) for pattern in other_things):
                 limit = clause_start  # "..., plus a company-managed Copilot Business seat"
                 break
         clause_of[index] = (start, max(end, limit))

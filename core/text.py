@@ -315,6 +315,7 @@ class Prepared:
     # keyed by id(pattern): hashing a compiled pattern hashes its whole source every time
     _found: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
     _everywhere: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
+    _candidates: dict[int, list[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def set_focus(self, spans: list[tuple[int, int]] | None) -> None:
         """Where find_all looks from now on (before any find_all). With no focus, find_all and
@@ -367,6 +368,27 @@ class Prepared:
             match = pattern.match(self.low, position)
             if match is not None:
                 return match
+        return None
+
+    def search(self, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+        """What `pattern.search(self.low, start, end)` finds, tried only where a match can start
+        (the pattern's candidates in the whole text, found once per text and pattern)."""
+        low = self.low
+        ready = _READY.get(id(pattern))
+        plan, bit = ready if ready is not None else (_plan(pattern), 0)
+        if plan is None or (0 < end < len(low) and _WORD_CHAR.match(low, end - 1) and _WORD_CHAR.match(low, end)):
+            return pattern.search(low, start, end)  # no plan, or the span ends inside a word
+        if bit and not self.openings_found & bit:
+            return None
+        starts = self._candidates.get(id(pattern))
+        if starts is None:
+            starts = self._candidates[id(pattern)] = self.word_starts.candidates(plan)
+        index = bisect.bisect_left(starts, start)
+        while index < len(starts) and starts[index] < end:
+            match = pattern.match(low, starts[index], end)
+            if match is not None:
+                return match
+            index += 1
         return None
 
     def can_match(self, pattern: re.Pattern[str]) -> bool:
@@ -437,6 +459,8 @@ class Prepared:
     def sentence_at(self, index: int) -> tuple[int, int]:
         return _span_at(self.sentences, index, (0, len(self.low)))
 
+
+_WORD_CHAR = re.compile(r"\w")
 
 #: A pattern's plan is worked out (about a millisecond for a large one) only once it has been
 #: scanned this often: a one-off check (the CLI) never pays for it, a long-running bot soon does.
