@@ -913,7 +913,6 @@ def _mentions_allowance(prep: Prepared) -> bool:
     """The text is about an AI token or tool allowance: a seat on a named plan, company kit, or
     within one sentence an AI word with an allowance noun, a count of tokens or an unlimited
     promise, or a product or piece of equipment the employer provides."""
-    low = prep.low
     if prep.first(lx.PRODUCT_TIER) or prep.first(lx.KIT):
         return True
     for start, end in prep.sentences:
@@ -948,26 +947,30 @@ _LABELS: dict[str, str] = {
 
 
 def _clause_kind(prep: Prepared, span: Span) -> ComponentKind | str | None:
-    """The kind of pay the clause (or sentence) at `span` names. A pattern that can match nowhere
-    in the text is not tried (such spans keep their words whole)."""
-    text = prep.low[span[0] : span[1]]
+    """The kind of pay the clause (or sentence) at `span` names."""
+    start, end = span
 
     def names(pattern: re.Pattern[str]) -> bool:
-        return prep.can_match(pattern) and pattern.search(text) is not None
+        return prep.search(pattern, start, end) is not None
 
     for kind, pattern in lx.COMPONENT_KINDS[1:2]:  # a sign-on bonus
         if names(pattern):
             return kind
-    if prep.can_match(lx.AI_ROLE):
-        text = lx.AI_ROLE.sub(" ", text)  # "AI engineer offer: $210k base" is a base salary
+    text = prep.low[start:end]
+    if names(lx.AI_ROLE):  # "AI engineer offer: $210k base" is a base salary
+        text = lx.AI_ROLE.sub(" ", text)
+
+        def names(pattern: re.Pattern[str]) -> bool:
+            return pattern.search(text) is not None
+
     if names(lx.AI_WORDS) or names(lx.PRODUCTS) or names(lx.KIT):
         return "allowance"
     for kind, pattern in lx.COMPONENT_KINDS[2:]:
         if names(pattern):
             return kind
-    if names(lx.OTHER_STIPEND_NOUN) or _RELOCATION.search(text):
+    if names(lx.OTHER_STIPEND_NOUN) or names(_RELOCATION):
         return "stipend"
-    if prep.can_match(lx.ALLOWANCE_NOUNS) and any(
+    if names(lx.ALLOWANCE_NOUNS) and any(
         match.group() not in _TIER_WORDS for match in lx.ALLOWANCE_NOUNS.finditer(text)
     ):
         # not a bare "plus" or "pro": with no product named, they are ordinary words; an
