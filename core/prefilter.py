@@ -33,6 +33,7 @@ _WORD_HEAD = re.compile(r"\w*")
 _WORD_HEAD_RUN = re.compile(rf"\b\w{{1,{OPENING}}}")
 _PAIR_RUN = re.compile(rf"\b(\w{{1,{OPENING}}})\w*(?= (\w{{1,{OPENING}}}))?")
 _DIGITS = re.compile(r"\d")
+_ASCII_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
 #: Stands for "some non-word character" in an opening (a space, \\W): a word head ends there.
 _NOT_WORD = "\x00"
 
@@ -319,9 +320,17 @@ class WordStarts:
         self._chars: frozenset[str] | None = None if text.isascii() else frozenset(text)
         heads: dict[str, list[int]] = {}
         # digits read as "0" (one character for one, so positions stay)
-        self._read = _DIGITS.sub("0", text) if _DIGITS.search(text) else text
+        if text.isascii():
+            self._read = text.translate(_ASCII_DIGITS_AS_ZERO)
+        else:
+            self._read = _DIGITS.sub("0", text) if _DIGITS.search(text) else text
+        known = heads.get
         for match in _WORD_HEAD_RUN.finditer(self._read):
-            heads.setdefault(match.group(), []).append(match.start())
+            starts = known(match.group())
+            if starts is None:
+                heads[match.group()] = [match.start()]
+            else:
+                starts.append(match.start())
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._head_set = frozenset(heads)
         self._shorter: dict[str, list[int]] | None = None
