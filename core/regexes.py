@@ -38,41 +38,21 @@ def any_of(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(pieces))
 
 
-_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+_PLAIN_RUN = re.compile(r"[^\\.^$*+?{}\[\]|()]*")  # characters that stand for themselves
 _QUANTIFIERS = frozenset("?*+{")
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)|\(\?P<")
 
 
 def _literal_head(part: str) -> str:
     """The plain characters `part` must open with ("get" of "gets?", "" of "(?:a|b)")."""
-    end = 0
-    while end < len(part) and part[end] not in _SPECIAL:
-        end += 1
+    end = _PLAIN_RUN.match(part).end()  # type: ignore[union-attr]
     if end < len(part) and part[end] in _QUANTIFIERS:
         end -= 1  # "s?": the character before a quantifier is optional
     return part[: max(end, 0)]
 
 
 def _has_top_level_bar(part: str) -> bool:
-    depth, index, in_class = 0, 0, False
-    while index < len(part):
-        char = part[index]
-        if char == "\\":
-            index += 1
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if part[index + 1 : index + 2] == "]":
-                index += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-        index += 1
-    return False
+    return "|" in part and len(_top_level_pieces(part)) > 1
 
 
 def _top_level_pieces(body: str) -> list[str]:
