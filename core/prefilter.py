@@ -341,10 +341,10 @@ class WordStarts:
         """The text's different word openings."""
         return self._head_set
 
-    def pairs(self) -> set[tuple[str, str | None]]:
+    def pairs(self) -> list[tuple[str, str]]:
         """Each word's opening with the opening of the word after it, when one space is between
-        them (None when not): what `StartPlan.next_words` is checked against."""
-        return {(head, after or None) for head, after in _PAIR_RUN.findall(self._read)}
+        them ("" when not), in text order: what `StartPlan.next_words` is checked against."""
+        return _PAIR_RUN.findall(self._read)
 
     def _starting_with(self, opening: str) -> list[int]:
         """Starts of the words whose head begins with `opening` (shorter than OPENING), looked up

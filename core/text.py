@@ -504,7 +504,7 @@ _READY: dict[int, tuple[StartPlan | None, int]] = {}
 #: the bits its words and pieces light, once, and then passes over every pattern whose bit is dark
 #: without looking (three patterns in four, for most texts).
 _OPENING_BITS: dict[str, int] = {}
-_PAIR_BITS: dict[tuple[str, str | None], int] = {}  # (word opening, next word's opening)
+_PAIR_BITS: dict[tuple[str, str], int] = {}  # (word opening, next word's opening)
 _PREFIX_BITS: dict[str, int] = {}
 _PREFIX_LENGTHS: list[int] = []  # the lengths of the keys of _PREFIX_BITS
 _PIECE_BITS: list[tuple[str, int]] = []  # ASCII pieces
