@@ -5,7 +5,9 @@ finds; tests/core/test_regexes.py checks it."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 _LOOKBEHINDS = re.compile(r"^((?:\(\?<!?[^)]*\))*)\\b")
 
@@ -55,29 +57,30 @@ def _has_top_level_bar(part: str) -> bool:
     return "|" in part and len(_top_level_pieces(part)) > 1
 
 
-def _top_level_pieces(body: str) -> list[str]:
-    """`body` split at its top-level bars ("a|(?:b|c)" gives "a", "(?:b|c)")."""
-    pieces, depth, index, start, in_class = [], 0, 0, 0, False
-    while index < len(body):
-        char = body[index]
+def _syntax(source: str) -> Iterator[tuple[int, str, int]]:
+    """The characters of a pattern's source that are syntax (not escaped, not inside a class), each
+    with its index and how deep in groups it stands."""
+    depth, index, in_class = 0, 0, False
+    while index < len(source):
+        char = source[index]
         if char == "\\":
             index += 1
         elif in_class:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-            if body[index + 1 : index + 2] == "]":
+            if source[index + 1 : index + 2] == "]":
                 index += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            pieces.append(body[start:index])
-            start = index + 1
+        else:
+            yield index, char, depth
+            depth += (char == "(") - (char == ")")
         index += 1
-    pieces.append(body[start:])
-    return pieces
+
+
+def _top_level_pieces(body: str) -> list[str]:
+    """`body` split at its top-level bars ("a|(?:b|c)" gives "a", "(?:b|c)")."""
+    bounds = [-1, *(index for index, char, depth in _syntax(body) if char == "|" and depth == 0), len(body)]
+    return [body[start + 1 : end] for start, end in itertools.pairwise(bounds)]
 
 
 def _opened_by_group(part: str) -> list[str] | None:
@@ -85,28 +88,10 @@ def _opened_by_group(part: str) -> list[str] | None:
     `part` opens with a non-capturing group that is not repeated; else None."""
     if not part.startswith("(?:"):
         return None
-    depth, index, in_class = 0, 0, False
-    while index < len(part):
-        char = part[index]
-        if char == "\\":
-            index += 1
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if part[index + 1 : index + 2] == "]":
-                index += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                break
-        index += 1
-    rest = part[index + 1 :]
-    if index >= len(part) or rest[:1] in _QUANTIFIERS:
+    close = next((index for index, char, depth in _syntax(part) if char == ")" and depth == 1), None)
+    if close is None or part[close + 1 : close + 2] in _QUANTIFIERS:
         return None
-    return [piece + rest for piece in _top_level_pieces(part[3:index])]
+    return [piece + part[close + 1 :] for piece in _top_level_pieces(part[3:close])]
 
 
 def _first_chars(part: str) -> frozenset[str] | None:
