@@ -40,9 +40,10 @@ _FOLD = str.maketrans(
         "\uff04": "$",
         "\uffe5": "\u00a5",
         **{chr(0xFF10 + digit): str(digit) for digit in range(10)},
+        # control characters (not line breaks) read as spaces
+        **{chr(code): " " for code in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)},
     }
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Words the rules depend on; a near-miss spelling of one is read as the word itself.
 VOCABULARY = frozenset(
@@ -589,14 +590,16 @@ def _strip_markup(text: str) -> str:
     if "<" in text:
         text = _HTML_BREAK.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
         text = _HTML_TAG.sub(_blank, text)
-    return _MARKDOWN.sub(_blank, text)
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _MARKDOWN.sub(_blank, text)
+    return text
 
 
 def prepare(text: str) -> Prepared:
     """Fold, lower-case and correct `text`, keeping a map back to the original characters."""
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)  # pasted from an email: "€300&nbsp;per month"
-    folded = _strip_markup(_CONTROL.sub(" ", text.translate(_FOLD)))
+    folded = _strip_markup(text.translate(_FOLD))
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare characters whose lower case is longer
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in folded)
