@@ -12,6 +12,7 @@ takes a few minutes, and it needs valgrind.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -50,7 +51,9 @@ def _count(which: str, rounds: int) -> int:
         "--rounds",
         str(rounds),
     ]
-    finished = subprocess.run(command, capture_output=True, text=True, check=True)
+    # string hashes fixed, so set and dict orders (and the work they cause) are the same every run
+    environment = {**os.environ, "PYTHONHASHSEED": "0"}
+    finished = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     found = _COLLECTED.search(finished.stderr)
     if found is None:
         raise RuntimeError(f"callgrind printed no count:\n{finished.stderr[-2000:]}")
