@@ -1187,14 +1187,11 @@ def _components(
             clause_of[len(components) - 1] = clause
 
     for position, clause in enumerate(prep.clauses):
-        start, end = clause
-        if low.find("%", start, end) < 0 and low.find("％", start, end) < 0 and not _UNIT_GRANT.search(low, start, end):
-            continue  # no percentage or grant of units (most clauses): looked for without copying the clause
-        if low[start - 1 : start] == "(" and position and prep.clauses[position - 1] in used_clauses:
+        clause_text = low[clause[0] : clause[1]]
+        if low[clause[0] - 1 : clause[0]] == "(" and position and prep.clauses[position - 1] in used_clauses:
             continue  # "£11.5k bonus (10%)": the percentage restates the sum before it
-        if clause in used_clauses:
+        if clause in used_clauses or not ("%" in clause_text or "％" in clause_text or _UNIT_GRANT.search(clause_text)):
             continue
-        clause_text = low[start:end]
         kind = _clause_kind(prep, clause)
         percent = lx.PERCENT.search(clause_text)
         if percent and kind in (None, "base"):  # "a target of 10% of your base salary", "ESOP (0.3%)"
