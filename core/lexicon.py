@@ -513,6 +513,8 @@ ALLOWANCE_CORE_NOUNS = re.compile(r"\b(?:credits?|tokens?|stipends?|allowances?|
 # "whether", "no idea if": what follows is asked, not stated.
 # "said if" is a condition ("she said if you run out they add more") unless the saying is denied
 # ("didn't say if"); "asked if", "not sure if", "said whether" are questions.
+# "whether for work or personal projects" states a scope, not a question
+_NOT_A_SCOPE = r"(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
 INDIRECT_QUESTION = any_of_source(
     r"\b(?:know|knows|knew|ask|asked|sure|idea|clear|unclear|word|check|find out|wonder|wondering|idk|clue|unsure|"
     r"waiting (?:on|for))\b"
@@ -523,8 +525,7 @@ INDIRECT_QUESTION = any_of_source(
     r"specified|confirm|confirms|confirmed)\b(?:\s+[\w']+){0,2}?\s+if\b"
     r"|\b(?:unknown|unclear|not known|not clear) (?:whether|if)\b"
     # "..., whether it expires": a question; "..., whether for work or personal projects": a scope
-    r"|\b(?:and|or|also) whether\b(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
-    r"|(?<=, )\bwhether\b(?! (?:(?:it's |it is |they're |you're )?(?:for|at|in|on|used for)\b))"
+    rf"|\b(?:and|or|also) whether\b{_NOT_A_SCOPE}|(?<=, )\bwhether\b{_NOT_A_SCOPE}"
     r"|\b(?:ask|asked|asking)(?: (?:them|her|him|the recruiter|hr))? about\b"
     r"|\b(?:didn't|did not|hasn't|has not|haven't|never|won't) (?:answer|respond|reply)(?: anything)? (?:about|on|to)\b"
     r"|\b(?:(?:didn't|did not|doesn't|does not|don't|haven't|hasn't) (?:say|mention|specify|tell (?:me|us))(?: anything)? (?:about|on)|"

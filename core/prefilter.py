@@ -108,7 +108,7 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
                 at_start = True  # only the text's first position (match() with a later pos never sees `^`)
             elif items and items[0] == (sre.AT, sre.AT_BOUNDARY) and _word_run(items[1:]):
                 pieces = _openings(items[2:], 2)
-                if any(len(piece) < 2 or _DIGITS.search(piece) or _NOT_WORD in piece for piece in pieces):
+                if not _findable(pieces):
                     return None
                 inner |= pieces
             elif items and items[0] == (sre.AT, sre.AT_BOUNDARY):
@@ -125,8 +125,8 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
                 _add_next_words(next_words, items[1:], heads)
             else:  # Japanese, or a part without a leading boundary: found with str.find
                 openings = _openings(items, 2)
-                if any(len(opening) < 2 or _DIGITS.search(opening) or _NOT_WORD in opening for opening in openings):
-                    return None  # found with str.find, so no short or digit-class openings
+                if not _findable(openings):
+                    return None
                 anywhere |= openings
     except (_Unbounded, RecursionError, re.error):
         return None
@@ -142,6 +142,12 @@ def start_plan(pattern: re.Pattern[str]) -> StartPlan | None:
         at_start=at_start,
         next_words={head: frozenset(after) for head, after in next_words.items() if after is not None},
     )
+
+
+def _findable(pieces: set[str]) -> bool:
+    """Pieces looked for with str.find: two characters or more, no digit class, no "some non-word
+    character"."""
+    return not any(len(piece) < 2 or _DIGITS.search(piece) or _NOT_WORD in piece for piece in pieces)
 
 
 #: How far into an alternative its first two words are read (a first word of up to eight characters,

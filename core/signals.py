@@ -1014,7 +1014,6 @@ def _merge_restated(components: list[Component], clause_of: dict[int, Span]) -> 
 def _extend_to_next_sum(prep: Prepared, clause_of: dict[int, Span], money: Sequence[MoneyMention]) -> None:
     """What follows a sum in its sentence, up to the next sum, is about that sum: "$500/mo wellness
     stipend (spend on anything), $400/mo AI credits for work only"."""
-    other_things = [pattern for pattern in _OTHER_THINGS if prep.can_match(pattern)]
     for index, (start, end) in list(clause_of.items()):
         sentence_end = prep.sentence_at(start)[1]
         following = [mention.start for mention in money if mention.start >= end]
@@ -1022,7 +1021,7 @@ def _extend_to_next_sum(prep: Prepared, clause_of: dict[int, Span], money: Seque
         for clause_start, clause_end in prep.clauses:
             if not end <= clause_start < limit:
                 continue
-            if any(prep.search(pattern, clause_start, clause_end) for pattern in other_things):
+            if any(prep.search(pattern, clause_start, clause_end) for pattern in _OTHER_THINGS):
                 limit = clause_start  # "..., plus a company-managed Copilot Business seat"
                 break
         clause_of[index] = (start, max(end, limit))

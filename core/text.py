@@ -337,15 +337,14 @@ class Prepared:
     def scan(self, pattern: re.Pattern[str], spans: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
         """Every match of `pattern` in `spans` (the whole text when None); not cached. Once the
         pattern has a plan, it is tried only where a match can start (core/prefilter.py)."""
-        ready = _READY.get(id(pattern))
-        plan, bit = ready if ready is not None else (_plan(pattern), 0)
+        plan, bit = _READY.get(id(pattern)) or _plan(pattern)
         if plan is None:
             if spans is None:
                 return list(pattern.finditer(self.low))
             return [match for start, end in spans for match in pattern.finditer(self.low, start, end)]
         if bit and not self.openings_found & bit and (spans is None or not plan.whole_words):
             return []  # no word of the text opens as the pattern can
-        starts = self.word_starts.candidates(plan, spans)
+        starts = self._starts(pattern, plan) if spans is None else self.word_starts.candidates(plan, spans)
         if not starts:
             return []
         return matches_at(pattern, self.low, starts, [(0, len(self.low))] if spans is None else spans)
@@ -359,13 +358,12 @@ class Prepared:
 
     def first(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
         """The leftmost match of `pattern` in the whole text, as `pattern.search` finds it."""
-        ready = _READY.get(id(pattern))
-        plan, bit = ready if ready is not None else (_plan(pattern), 0)
+        plan, bit = _READY.get(id(pattern)) or _plan(pattern)
         if plan is None:
             return pattern.search(self.low)
         if bit and not self.openings_found & bit:
             return None  # no word of the text opens as the pattern can
-        for position in self.word_starts.candidates(plan):
+        for position in self._starts(pattern, plan):
             match = pattern.match(self.low, position)
             if match is not None:
                 return match
@@ -375,15 +373,12 @@ class Prepared:
         """What `pattern.search(self.low, start, end)` finds, tried only where a match can start
         (the pattern's candidates in the whole text, found once per text and pattern)."""
         low = self.low
-        ready = _READY.get(id(pattern))
-        plan, bit = ready if ready is not None else (_plan(pattern), 0)
+        plan, bit = _READY.get(id(pattern)) or _plan(pattern)
         if plan is None or (0 < end < len(low) and _WORD_CHAR.match(low, end - 1) and _WORD_CHAR.match(low, end)):
             return pattern.search(low, start, end)  # no plan, or the span ends inside a word
         if bit and not self.openings_found & bit:
-            return None
-        starts = self._candidates.get(id(pattern))
-        if starts is None:
-            starts = self._candidates[id(pattern)] = self.word_starts.candidates(plan)
+            return None  # no word of the text opens as the pattern can (the span keeps its words whole)
+        starts = self._starts(pattern, plan)
         index = bisect.bisect_left(starts, start)
         while index < len(starts) and starts[index] < end:
             match = pattern.match(low, starts[index], end)
@@ -392,11 +387,12 @@ class Prepared:
             index += 1
         return None
 
-    def can_match(self, pattern: re.Pattern[str]) -> bool:
-        """False when no word opening or piece of this text can start a match of `pattern`: then no
-        span of the text that keeps its words whole (a clause, a sentence) holds one either."""
-        ready = _READY.get(id(pattern))
-        return ready is None or not ready[1] or bool(self.openings_found & ready[1])
+    def _starts(self, pattern: re.Pattern[str], plan: StartPlan) -> list[int]:
+        """Where in the whole text a match of `pattern` can start; found once per text and pattern."""
+        starts = self._candidates.get(id(pattern))
+        if starts is None:
+            starts = self._candidates[id(pattern)] = self.word_starts.candidates(plan)
+        return starts
 
     @cached_property
     def word_starts(self) -> WordStarts:
@@ -469,30 +465,34 @@ _PLAN_AFTER_SCANS = 3
 
 
 class _PlanSlot:
-    """A pattern (held, so its id is never reused), its scans so far, and its plan once made."""
+    """A pattern (held, so its id is never reused) and how often it has been scanned so far."""
 
-    __slots__ = ("pattern", "plan", "scans")
+    __slots__ = ("pattern", "scans")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self.scans = 0
-        self.plan: StartPlan | None = None
 
 
 _PLANS: dict[int, _PlanSlot] = {}  # by id(pattern): hashing a pattern hashes its whole source
+_NO_PLAN: tuple[StartPlan | None, int] = (None, 0)
 
 
-def _plan(pattern: re.Pattern[str]) -> StartPlan | None:
-    """The pattern's start plan, or None while it is not worth making (or cannot be made)."""
+def _plan(pattern: re.Pattern[str]) -> tuple[StartPlan | None, int]:
+    """The pattern's start plan and opening bit, once worth making; (None, 0) until then, or when
+    the pattern cannot be bounded."""
+    ready = _READY.get(id(pattern))
+    if ready is not None:
+        return ready
     slot = _PLANS.get(id(pattern))
     if slot is None:
         slot = _PLANS[id(pattern)] = _PlanSlot(pattern)
+    slot.scans += 1
     if slot.scans <= _PLAN_AFTER_SCANS:
-        slot.scans += 1
-        if slot.scans > _PLAN_AFTER_SCANS:
-            slot.plan = start_plan(pattern)
-            _READY[id(pattern)] = (slot.plan, _opening_bit(pattern, slot.plan))
-    return slot.plan
+        return _NO_PLAN
+    plan = start_plan(pattern)
+    _READY[id(pattern)] = ready = (plan, _opening_bit(pattern, plan))
+    return ready
 
 
 #: Plans already made (or found impossible, None) and the pattern's opening bit, by id(pattern):

@@ -255,9 +255,9 @@ def test_patterns_passed_over_in_a_short_text_have_no_match_there() -> None:
             assert [m.span() for m in prep.scan(pattern)] == [m.span() for m in pattern.finditer(prep.low)]
             first, searched = prep.first(pattern), pattern.search(prep.low)
             assert (first and first.span()) == (searched and searched.span()), (pattern.pattern[:60], text)
-            if not prep.can_match(pattern):  # nor in any clause or sentence (they keep words whole)
-                for start, end in prep.clauses + prep.sentences:
-                    assert pattern.search(prep.low, start, end) is None, (pattern.pattern[:60], text)
+            for start, end in prep.clauses + prep.sentences:  # spans that keep their words whole
+                found, searched = prep.search(pattern, start, end), pattern.search(prep.low, start, end)
+                assert (found and found.span()) == (searched and searched.span()), (pattern.pattern[:60], text)
 
 
 @pytest.mark.parametrize(
