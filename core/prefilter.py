@@ -3,10 +3,12 @@
 Most vocabulary patterns open with a word boundary and a few hundred alternatives. The regex
 engine tries every alternative at every word of the text, which dominates the cost of a check.
 `start_plan` reads a compiled pattern's parse tree once and lists the first few characters
-each match can begin with; `WordStarts` indexes a text's word starts by their first one to three
-characters. Matching then runs only at word starts whose opening characters some alternative
-allows: the same matches as `finditer`, found with a fraction of the work (tests/core/test_prefilter.py
-checks that equivalence over every pattern and the whole corpus).
+each match can begin with; `WordStarts` indexes a text's word starts by their first characters
+(up to OPENING), without the regex engine. Matching then runs only at word starts whose opening
+characters some alternative allows: the same matches as `finditer`, found with a fraction of the
+work (tests/core/test_prefilter.py checks that equivalence over every pattern and the whole corpus).
+In a long text, a word that a pattern names only before certain words ("is" in "is lost") is
+tried only where one of those follows it.
 
 A pattern anchored at the start of the text (`^`) is tried there; an alternative that opens with
 a run of word characters and then a fixed piece ("\\b\\w+-abo") is found by that piece and tried
@@ -20,6 +22,8 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate, count
+from operator import add
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -30,10 +34,33 @@ _MAX_OPENINGS = 20000
 #: from "word"); with more, more openings are short of it and are looked up one by one.
 OPENING = 4
 _WORD_HEAD = re.compile(r"\w*")
-_WORD_HEAD_RUN = re.compile(rf"\b\w{{1,{OPENING}}}")
-_PAIR_RUN = re.compile(rf"\b(\w{{1,{OPENING}}})\w*(?= (\w{{1,{OPENING}}}))?")
 _DIGITS = re.compile(r"\d")
-_ASCII_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_WORD_CHAR = re.compile(r"\w")
+
+
+class _WordsApart(dict[int, str]):
+    """A `str.translate` table: a word character (\\w) stands for itself, a digit (\\d) for "0", any
+    other character for a space. Filled as characters are first met (ASCII at once)."""
+
+    _MOST = 20_000  # characters remembered; past that (a text of rare characters) each is worked out
+
+    def __init__(self) -> None:
+        super().__init__()
+        for code in range(128):
+            self[code] = self.__missing__(code)
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = "0" if _DIGITS.match(char) else char if _WORD_CHAR.match(char) else " "
+        if len(self) < self._MOST:
+            self[code] = value
+        return value
+
+
+_WORDS_APART = _WordsApart()
+#: A text with more different word openings than this is long: most patterns can start somewhere
+#: in it, and a pattern's first word is tried only before the words the pattern lets follow it.
+FEW_WORD_OPENINGS = 64
 #: Stands for "some non-word character" in an opening (a space, \\W): a word head ends there.
 _NOT_WORD = "\x00"
 
@@ -317,30 +344,45 @@ def _check_size(found: set[str]) -> set[str]:
 class WordStarts:
     """Where each word of a text starts, indexed by its first characters (digits read as "0")."""
 
-    __slots__ = ("_chars", "_head_set", "_heads", "_read", "_shorter", "_sorted_heads", "text")
+    __slots__ = (
+        "_chars",
+        "_followers",
+        "_head_set",
+        "_heads",
+        "_long",
+        "_shorter",
+        "_sorted_heads",
+        "_word_starts",
+        "_words",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
         # the characters of a text that is not plain ASCII: an opening in another script (Japanese)
         # is looked for only if its first character is there
         self._chars: frozenset[str] | None = None if text.isascii() else frozenset(text)
+        # every character that is not a word character (\w) as one space, and digits as "0" (one
+        # character for one, so positions stay): the words are what lies between single spaces,
+        # and each starts after the words and spaces before it
+        words = text.translate(_WORDS_APART).split(" ")
+        self._words = words
+        self._word_starts = starts = list(map(add, accumulate(map(len, words), initial=0), count()))
         heads: dict[str, list[int]] = {}
-        # digits read as "0" (one character for one, so positions stay)
-        if text.isascii():
-            self._read = text.translate(_ASCII_DIGITS_AS_ZERO)
-        else:
-            self._read = _DIGITS.sub("0", text) if _DIGITS.search(text) else text
         known = heads.get
-        for match in _WORD_HEAD_RUN.finditer(self._read):
-            starts = known(match.group())
-            if starts is None:
-                heads[match.group()] = [match.start()]
-            else:
-                starts.append(match.start())
+        for word, start in zip(words, starts, strict=False):  # one start more: where the text ends
+            if word:
+                found = known(word[:OPENING])
+                if found is None:
+                    heads[word[:OPENING]] = [start]
+                else:
+                    found.append(start)
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._head_set = frozenset(heads)
+        self._long = len(heads) > FEW_WORD_OPENINGS
         self._shorter: dict[str, list[int]] | None = None
         self._sorted_heads: list[str] = []
+        self._followers: dict[str, dict[str, list[int]]] = {}
 
     @property
     def heads(self) -> frozenset[str]:
@@ -350,7 +392,31 @@ class WordStarts:
     def pairs(self) -> list[tuple[str, str]]:
         """Each word's opening with the opening of the word after it, when one space is between
         them ("" when not), in text order: what `StartPlan.next_words` is checked against."""
-        return _PAIR_RUN.findall(self._read)
+        text, words = self.text, self._words
+        return [
+            (word[:OPENING], after[:OPENING] if after and text[start + len(word)] == " " else "")
+            for word, start, after in zip(words, self._word_starts, [*words[1:], ""], strict=False)
+            if word
+        ]
+
+    def followed_by(self, opening: str) -> dict[str, list[int]]:
+        """The openings of the words that follow a word opening so (`opening`, a key of the index)
+        after one space, each with where those words start: "is" -> {"lost": [...], "not": [...]}.
+        Worked out once per text and opening, when first asked for."""
+        found = self._followers.get(opening)
+        if found is None:
+            found = self._followers[opening] = {}
+            text, words, starts = self.text, self._words, self._word_starts
+            for start in self._heads[opening]:
+                index = bisect.bisect_left(starts, start)
+                word, after = words[index], words[index + 1] if index + 1 < len(words) else ""
+                if after and text[start + len(word)] == " ":  # one space, then a word
+                    at = found.get(after[:OPENING])
+                    if at is None:
+                        found[after[:OPENING]] = [start]
+                    else:
+                        at.append(start)
+        return found
 
     def _starting_with(self, opening: str) -> list[int]:
         """Starts of the words whose head begins with `opening` (shorter than OPENING), looked up
@@ -376,13 +442,26 @@ class WordStarts:
         heads = self._heads
         keys = plan.at_word & self._head_set  # a set with a set: the smaller one is walked
         across = word_starts_across(self.text, spans) if spans is not None and plan.whole_words else []
-        if plan.at_word_only and not across:  # the common case, quickly
+        # in a long text, a word the pattern names only before certain words is tried only there
+        narrow = self._long and plan.next_words and not _cuts_a_word(self.text, spans)
+        if plan.at_word_only and not across and not narrow:  # the common case, quickly
             if len(keys) == 1:
                 return heads[next(iter(keys))]  # in text order already; the caller only reads it
             return sorted([start for key in keys for start in heads[key]])  # words start once each
         positions: list[int] = across
-        for key in keys:
-            positions += heads[key]
+        if not narrow:
+            for key in keys:
+                positions += heads[key]
+        else:
+            next_words = plan.next_words
+            for key in keys:
+                after = next_words.get(key)
+                if after is None:
+                    positions += heads[key]
+                else:
+                    by_next = self.followed_by(key)
+                    for word in by_next.keys() & after:
+                        positions += by_next[word]
         for key in plan.short:
             positions += self._starting_with(key)
         searched: Iterable[str] = plan.anywhere_ascii
@@ -403,6 +482,11 @@ class WordStarts:
             positions.append(0)
         positions.sort()  # a position found twice is tried once: a failed match fails again, a match moves past it
         return positions
+
+
+def _cuts_a_word(text: str, spans: list[tuple[int, int]] | None) -> bool:
+    """Whether a span ends inside a word: there the engine sees the word's opening as a whole word."""
+    return spans is not None and bool(word_starts_across(text, spans))
 
 
 def _word_start(text: str, index: int) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from core.models import QUOTE_CLOSE, QUOTE_OPEN
-from core.prefilter import StartPlan, WordStarts, matches_at, start_plan
+from core.prefilter import FEW_WORD_OPENINGS, StartPlan, WordStarts, matches_at, start_plan
 
 # Characters folded before matching: dashes, unusual spaces, curly quotes, full-width digits.
 _FOLD = str.maketrans(
@@ -404,7 +404,7 @@ class Prepared:
         a pattern whose bit is not set has no match here. Bits of patterns planned after this is
         read are set, as are all bits for a long text (most patterns match somewhere in it)."""
         heads = self.word_starts.heads
-        if len(heads) > _FEW_WORD_OPENINGS:
+        if len(heads) > FEW_WORD_OPENINGS:
             return -1
         found = 0
         whole, pair, prefix, lengths = _OPENING_BITS.get, _PAIR_BITS.get, _PREFIX_BITS.get, _PREFIX_LENGTHS
@@ -511,8 +511,6 @@ _PREFIX_LENGTHS: list[int] = []  # the lengths of the keys of _PREFIX_BITS
 _PIECE_BITS: list[tuple[str, int]] = []  # ASCII pieces
 _OTHER_PIECE_BITS: list[tuple[str, int]] = []  # pieces in other scripts (Japanese)
 _BIT_OF: dict[int, int] = {}
-#: Up to this many different word openings a text is checked against the bits.
-_FEW_WORD_OPENINGS = 64
 
 
 def _opening_bit(pattern: re.Pattern[str], plan: StartPlan | None) -> int:

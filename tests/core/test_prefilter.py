@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import core.lexicon as lexicon
 import core.money as money
 import core.signals as signals
-from core.prefilter import StartPlan, WordStarts, matches_at, start_plan
+from core.prefilter import FEW_WORD_OPENINGS, StartPlan, WordStarts, matches_at, start_plan
 from core.text import Prepared, prepare
 
 HERE = Path(__file__).parent
@@ -87,6 +87,35 @@ def test_same_matches_as_finditer_on_every_corpus_text(long: bool) -> None:
                 assert _found(pattern, plan, low, spans) == _expected(pattern, low, spans), (pattern.pattern[:60], text)
 
 
+def test_same_matches_in_long_texts_of_many_different_words() -> None:
+    """A long text with many different words tries a pattern's first word only before the words
+    the pattern lets follow it (WordStarts.followed_by): still every match finditer finds, also in
+    spans that end inside a word."""
+    rng = random.Random(11)
+    for _ in range(12):
+        text = " ".join(rng.sample(TEXTS, 60))[:4000]
+        low = prepare(text).low
+        assert len(WordStarts(low).heads) > FEW_WORD_OPENINGS  # long enough to be narrowed
+        cuts = sorted(rng.randrange(len(low) + 1) for _ in range(6))
+        for spans in ([(0, len(low))], [(cuts[0], cuts[1]), (cuts[2], cuts[3]), (cuts[4], cuts[5])]):
+            for pattern, plan in PLANNED:
+                assert _found(pattern, plan, low, spans) == _expected(pattern, low, spans), pattern.pattern[:60]
+
+
+def test_a_span_that_cuts_the_next_word_still_finds_the_pair_the_engine_finds() -> None:
+    pattern = re.compile(r"\b(?:paid for\b|xyz)")
+    plan = start_plan(pattern)
+    assert plan is not None and plan.next_words == {"paid": {"for"}}
+    filler = " ".join(a + b + "zz" for a in "bcdfghjklm" for b in "aeiou")  # a long text: 50 words, 50 openings
+    filler += " " + filler.replace("zz", "yy")
+    assert len(WordStarts(filler).heads) > FEW_WORD_OPENINGS
+    text = f"{filler} paid forward, paid for it"
+    cut = text.index("paid forward") + len("paid for")
+    for spans in ([(0, len(text))], [(0, cut)], [(0, cut), (cut + 3, len(text))]):
+        assert _found(pattern, plan, text, spans) == _expected(pattern, text, spans)
+    assert len(_found(pattern, plan, text, [(0, cut)])) == 1  # "paid for|ward" within the span
+
+
 def test_prepared_scan_first_and_everywhere_agree_with_the_engine() -> None:
     for text in TEXTS[::60]:
         prep = prepare(text * (1 + 700 // max(1, len(text))))
@@ -141,6 +170,20 @@ def test_same_matches_on_generated_text(text: str) -> None:
         assert _found(pattern, plan, low, [(0, len(low))]) == _expected(pattern, low, [(0, len(low))])
 
 
+_WORDS = st.text(alphabet="abcdefghiklmnoprstuw", min_size=1, max_size=6)
+_LONG_TEXT = st.lists(st.one_of(_PIECES, _WORDS), min_size=150, max_size=300).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=_LONG_TEXT, cut=st.integers(min_value=0))
+def test_same_matches_on_generated_long_text(text: str, cut: int) -> None:
+    low = prepare(text).low
+    end = cut % (len(low) + 1)
+    for spans in ([(0, len(low))], [(0, end)]):
+        for pattern, plan in PLANNED:
+            assert _found(pattern, plan, low, spans) == _expected(pattern, low, spans)
+
+
 def test_openings_of_a_simple_pattern() -> None:
     plan = start_plan(re.compile(r"\b(?:cad\b|canadian|ai\b|\d{2}k)"))
     assert plan is not None
@@ -175,6 +218,22 @@ def test_word_starts_read_digits_as_zero_and_find_short_openings() -> None:
     assert words.candidates(two_digits) == [3, 12]  # "401k" and the Arabic-Indic "٣٤"
     japanese = StartPlan(at_word=frozenset(), short=frozenset(), anywhere=frozenset({"予算"}))
     assert WordStarts("ai予算 予算").candidates(japanese) == [2, 5]  # no word boundaries needed
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT, st.text(alphabet=st.characters(max_codepoint=127), max_size=80)))
+def test_word_heads_and_pairs_are_what_the_engine_reads(text: str) -> None:
+    """Texts are indexed without the regex engine: the same heads at the same places, and the same
+    pairs of a word's opening with the next word's after one space."""
+    read = re.sub(r"\d", "0", text)
+    expected: dict[str, list[int]] = {}
+    for match in re.finditer(r"\b\w{1,4}", read):
+        expected.setdefault(match.group(), []).append(match.start())
+    words = WordStarts(text)
+    assert words.heads == set(expected)
+    assert words.pairs() == re.findall(r"\b(\w{1,4})\w*(?= (\w{1,4}))?", read)
+    for head, starts in expected.items():
+        assert words.candidates(StartPlan(at_word=frozenset({head}), short=frozenset(), anywhere=frozenset())) == starts
 
 
 def test_a_one_off_check_does_not_pay_for_plans() -> None:
