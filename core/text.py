@@ -173,6 +173,8 @@ _KEEP = frozenset(
     ]
 )
 _WORD = re.compile(r"[a-z]+")
+#: For ASCII text: what is not a letter a-z as a space, so `split()` gives what `_WORD` finds.
+_LETTERS_APART = str.maketrans({chr(code): " " for code in range(128) if not "a" <= chr(code) <= "z"})
 # Chat shorthand read as the word it stands for.
 _SHORTHAND = {
     "ony": "only",
@@ -605,7 +607,7 @@ def prepare(text: str) -> Prepared:
     if not lowered.isascii():
         lowered, seams = _split_scripts(lowered)
     speller = _speller()
-    words = set(_WORD.findall(lowered))
+    words = set(lowered.translate(_LETTERS_APART).split() if lowered.isascii() else _WORD.findall(lowered))
     if words <= speller.unchanged or all(speller.correct(word) == word for word in words):
         return Prepared(original=folded, low=lowered, origin=seams)  # nothing to correct
     pieces: list[str] = []
