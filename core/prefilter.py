@@ -349,6 +349,7 @@ class WordStarts:
         "_followers",
         "_head_set",
         "_heads",
+        "_index_of",
         "_long",
         "_shorter",
         "_sorted_heads",
@@ -383,6 +384,7 @@ class WordStarts:
         self._shorter: dict[str, list[int]] | None = None
         self._sorted_heads: list[str] = []
         self._followers: dict[str, dict[str, list[int]]] = {}
+        self._index_of: dict[int, int] | None = None
 
     @property
     def heads(self) -> frozenset[str]:
@@ -406,14 +408,17 @@ class WordStarts:
         found = self._followers.get(opening)
         if found is None:
             found = self._followers[opening] = {}
-            text, words, starts = self.text, self._words, self._word_starts
+            if self._index_of is None:  # where each word starts: its place in the list of words
+                self._index_of = dict(zip(self._word_starts, count()))
+            text, words, index_of = self.text, self._words, self._index_of
+            last = len(words) - 1
             for start in self._heads[opening]:
-                index = bisect.bisect_left(starts, start)
-                word, after = words[index], words[index + 1] if index + 1 < len(words) else ""
-                if after and text[start + len(word)] == " ":  # one space, then a word
-                    at = found.get(after[:OPENING])
+                index = index_of[start]
+                if index < last and (after := words[index + 1]) and text[start + len(words[index])] == " ":
+                    head = after[:OPENING]  # one space, then this word
+                    at = found.get(head)
                     if at is None:
-                        found[after[:OPENING]] = [start]
+                        found[head] = [start]
                     else:
                         at.append(start)
         return found
@@ -459,9 +464,9 @@ class WordStarts:
                 if after is None:
                     positions += heads[key]
                 else:
-                    by_next = self.followed_by(key)
-                    for word in by_next.keys() & after:
-                        positions += by_next[word]
+                    for word, starts in self.followed_by(key).items():
+                        if word in after:
+                            positions += starts
         for key in plan.short:
             positions += self._starting_with(key)
         searched: Iterable[str] = plan.anywhere_ascii
