@@ -22,7 +22,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate, count
+from itertools import accumulate, compress, count
 from operator import add
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -371,13 +371,14 @@ class WordStarts:
         self._word_starts = starts = list(map(add, accumulate(map(len, words), initial=0), count()))
         heads: dict[str, list[int]] = {}
         known = heads.get
-        for word, start in zip(words, starts, strict=False):  # one start more: where the text ends
-            if word:
-                found = known(word[:OPENING])
-                if found is None:
-                    heads[word[:OPENING]] = [start]
-                else:
-                    found.append(start)
+        # (one start more than words: where the text ends; `compress` passes over empty words)
+        for word, start in compress(zip(words, starts, strict=False), words):
+            head = word[:OPENING]
+            found = known(head)
+            if found is None:
+                heads[head] = [start]
+            else:
+                found.append(start)
         self._heads = heads  # a word's first OPENING characters (all of it if shorter)
         self._head_set = frozenset(heads)
         self._long = len(heads) > FEW_WORD_OPENINGS
