@@ -109,6 +109,7 @@ async def _run_server(kind: str, database_url: str, conn: Connection) -> None:
     from bot.bootstrap import freeze_startup_objects
     from bot.slack_runtime import build_bolt_app, build_web_app, build_web_client
     from bot.storage import SqlStorage
+    from core.classifier import warm_up
     from core.service import ConversationService
 
     logging.disable(logging.WARNING)
@@ -131,6 +132,7 @@ async def _run_server(kind: str, database_url: str, conn: Connection) -> None:
             closers.append(storage.close)
         service = ConversationService(storage)
         bolt = build_bolt_app(service, client=client, signing_secret=SIGNING_SECRET).app
+        warm_up()  # as `python -m bot` does before it takes traffic
     freeze_startup_objects()  # as `python -m bot` does once its imports are done (bare Bolt too)
     runner, port = await _serve(build_web_app(bolt))
     conn.send((port, f"{api_base}/response"))

@@ -279,7 +279,10 @@ async def _serve(settings: Settings, role: str = "all") -> int:
         from bot.discord_runtime import run_discord
 
         platforms.append(run_discord(settings, service, storage))
-    freeze_startup_objects()
+    from core.classifier import warm_up
+
+    warm_up()  # the classifier's start plans are made now, not during the first users' checks
+    freeze_startup_objects()  # ... and, made, are frozen with the rest
     housekeeping = asyncio.create_task(purge_daily(service, settings), name="retention-purge")
     main = asyncio.ensure_future(asyncio.gather(*platforms))
 

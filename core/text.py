@@ -463,7 +463,7 @@ _WORD_CHAR = re.compile(r"\w")
 
 #: A pattern's plan is worked out (about a millisecond for a large one) only once it has been
 #: scanned this often: a one-off check (the CLI) never pays for it, a long-running bot soon does.
-_PLAN_AFTER_SCANS = 3
+PLAN_AFTER_SCANS = 3
 
 
 class _PlanSlot:
@@ -490,7 +490,7 @@ def _plan(pattern: re.Pattern[str]) -> tuple[StartPlan | None, int]:
     if slot is None:
         slot = _PLANS[id(pattern)] = _PlanSlot(pattern)
     slot.scans += 1
-    if slot.scans <= _PLAN_AFTER_SCANS:
+    if slot.scans <= PLAN_AFTER_SCANS:
         return _NO_PLAN
     plan = start_plan(pattern)
     _READY[id(pattern)] = ready = (plan, _opening_bit(pattern, plan))

@@ -67,6 +67,22 @@ def test_serve_starts_every_configured_platform_on_one_service(
     assert (tmp_path / "serve.sqlite").exists()
 
 
+def test_serve_warms_the_classifier_up_before_freezing_start_up_objects(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, restore_logging: None
+) -> None:
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+    order: list[str] = []
+    monkeypatch.setitem(sys.modules, "bot.slack_runtime", fake_runtime("bot.slack_runtime", "run_slack", calls))
+    monkeypatch.setattr("core.classifier.warm_up", lambda: order.append("warm up"))
+    monkeypatch.setattr("bot.bootstrap.freeze_startup_objects", lambda: order.append("freeze"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'serve.sqlite'}")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert serve_main([]) == 0
+    assert order == ["warm up", "freeze"]
+
+
 def test_serve_with_only_slack_does_not_import_discord(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, restore_logging: None
 ) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -242,6 +244,19 @@ def test_a_one_off_check_does_not_pay_for_plans() -> None:
     prep = Prepared(original="a fresh pattern", low="a fresh pattern", origin=tuple(range(15)))
     assert [m.group() for m in prep.scan(pattern)] == ["fresh", "pattern"]
     assert "word_starts" not in prep.__dict__
+
+
+def test_warm_up_makes_the_plans_a_bot_s_first_checks_would_wait_for() -> None:
+    """In a fresh process (plans are made once per process): none before, the main ones after."""
+    script = (
+        "import core.text as text, core.lexicon as lx\n"
+        "from core.classifier import warm_up\n"
+        "main = [lx.AI_WORDS, lx.PRODUCTS, lx.KIT, lx.TAX, lx.COMP_FRAMING, lx.INDIRECT_QUESTION]\n"
+        "assert not any(id(p) in text._READY for p in main)\n"
+        "warm_up()\n"
+        "assert all(text._READY[id(p)][0] is not None for p in main)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
 
 
 def test_a_span_that_cuts_a_word_finds_the_short_word_the_engine_finds() -> None:
