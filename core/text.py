@@ -10,9 +10,9 @@ import bisect
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from core.models import QUOTE_CLOSE, QUOTE_OPEN
 from core.prefilter import FEW_WORD_OPENINGS, StartPlan, WordStarts, matches_at, start_plan
@@ -306,6 +306,33 @@ def _speller() -> _Speller:
     return _Speller()
 
 
+_T = TypeVar("_T")
+
+
+class _computed_once(Generic[_T]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first read):
+    the value is computed on first read and kept in the instance's `__dict__`, where later reads
+    find it without calling this descriptor again. A Prepared serves one check at a time."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _computed_once[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> _T | _computed_once[_T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 @dataclass
 class Prepared:
     """The original text and the lower-cased, corrected copy that matching runs on."""
@@ -376,7 +403,11 @@ class Prepared:
         (the pattern's candidates in the whole text, found once per text and pattern)."""
         low = self.low
         plan, bit = _READY.get(id(pattern)) or _plan(pattern)
-        if plan is None or (0 < end < len(low) and _WORD_CHAR.match(low, end - 1) and _WORD_CHAR.match(low, end)):
+        if plan is None or (
+            0 < end < len(low)
+            and ((before := low[end - 1]).isalnum() or before == "_")  # a word character, as the engine reads \w
+            and ((after := low[end]).isalnum() or after == "_")
+        ):
             return pattern.search(low, start, end)  # no plan, or the span ends inside a word
         if bit and not self.openings_found & bit:
             return None  # no word of the text opens as the pattern can (the span keeps its words whole)
@@ -396,11 +427,11 @@ class Prepared:
             starts = self._candidates[id(pattern)] = self.word_starts.candidates(plan)
         return starts
 
-    @cached_property
+    @_computed_once
     def word_starts(self) -> WordStarts:
         return WordStarts(self.low)
 
-    @cached_property
+    @_computed_once
     def openings_found(self) -> int:
         """The bits (see `_OPENING_BITS`) of the patterns that can match this short text somewhere:
         a pattern whose bit is not set has no match here. Bits of patterns planned after this is
@@ -427,7 +458,7 @@ class Prepared:
             return ""
         return self.original[self.origin[start] : self.origin[end - 1] + 1]
 
-    @cached_property
+    @_computed_once
     def clauses(self) -> list[tuple[int, int]]:
         """Spans of clauses: pieces between sentence marks, commas, semicolons, '+', 'and'."""
         spans: list[tuple[int, int]] = []
@@ -443,7 +474,7 @@ class Prepared:
     def clause_at(self, index: int) -> tuple[int, int]:
         return _span_at(self.clauses, index, (index, index))
 
-    @cached_property
+    @_computed_once
     def sentences(self) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         start = 0
@@ -458,8 +489,6 @@ class Prepared:
     def sentence_at(self, index: int) -> tuple[int, int]:
         return _span_at(self.sentences, index, (0, len(self.low)))
 
-
-_WORD_CHAR = re.compile(r"\w")
 
 #: A pattern's plan is worked out (about a millisecond for a large one) only once it has been
 #: scanned this often: a one-off check (the CLI) never pays for it, a long-running bot soon does.
