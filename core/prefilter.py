@@ -464,9 +464,13 @@ class WordStarts:
                 after = next_words.get(key)
                 if after is None:
                     positions += heads[key]
-                else:
-                    for word, starts in self.followed_by(key).items():
+                elif len(by_next := self.followed_by(key)) <= len(after):  # the smaller one is walked
+                    for word, starts in by_next.items():
                         if word in after:
+                            positions += starts
+                else:
+                    for word in after:
+                        if (starts := by_next.get(word)) is not None:
                             positions += starts
         for key in plan.short:
             positions += self._starting_with(key)
