@@ -447,9 +447,11 @@ class WordStarts:
         change it."""
         heads = self._heads
         keys = plan.at_word & self._head_set  # a set with a set: the smaller one is walked
-        across = word_starts_across(self.text, spans) if spans is not None and plan.whole_words else []
+        cut = word_starts_across(self.text, spans) if spans is not None else []  # words a span's end cuts short
+        across = cut if plan.whole_words else []
         # in a long text, a word the pattern names only before certain words is tried only there
-        narrow = self._long and plan.next_words and not _cuts_a_word(self.text, spans)
+        # (unless a span ends inside a word: there the engine reads the word's opening as a word)
+        narrow = self._long and plan.next_words and not cut
         if plan.at_word_only and not across and not narrow:  # the common case, quickly
             if len(keys) == 1:
                 return heads[next(iter(keys))]  # in text order already; the caller only reads it
@@ -492,11 +494,6 @@ class WordStarts:
             positions.append(0)
         positions.sort()  # a position found twice is tried once: a failed match fails again, a match moves past it
         return positions
-
-
-def _cuts_a_word(text: str, spans: list[tuple[int, int]] | None) -> bool:
-    """Whether a span ends inside a word: there the engine sees the word's opening as a whole word."""
-    return spans is not None and bool(word_starts_across(text, spans))
 
 
 def _word_start(text: str, index: int) -> int:
