@@ -388,6 +388,11 @@ class WordStarts:
         self._index_of: dict[int, int] | None = None
 
     @property
+    def chars(self) -> frozenset[str] | None:
+        """The text's different characters; None for plain ASCII text."""
+        return self._chars
+
+    @property
     def heads(self) -> frozenset[str]:
         """The text's different word openings."""
         return self._head_set
@@ -467,13 +472,13 @@ class WordStarts:
                 if after is None:
                     positions += heads[key]
                 elif len(by_next := self.followed_by(key)) <= len(after):  # the smaller one is walked
-                    for word, starts in by_next.items():
+                    for word, before in by_next.items():
                         if word in after:
-                            positions += starts
+                            positions += before
                 else:
                     for word in after:
-                        if (starts := by_next.get(word)) is not None:
-                            positions += starts
+                        if (these := by_next.get(word)) is not None:
+                            positions += these
         for key in plan.short:
             positions += self._starting_with(key)
         searched: Iterable[str] = plan.anywhere_ascii

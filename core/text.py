@@ -447,9 +447,15 @@ class Prepared:
             for length in lengths:
                 found |= prefix(head[:length], 0)  # a head shorter than `length` is looked up whole
         low = self.low
-        for piece, bit in _PIECE_BITS if low.isascii() else _PIECE_BITS + _OTHER_PIECE_BITS:
+        for piece, bit in _PIECE_BITS:
             if not found & bit and piece in low:
                 found |= bit
+        chars = self.word_starts.chars
+        if chars is not None:  # not plain ASCII: pieces in other scripts, by the first character
+            for char in chars.intersection(_OTHER_PIECE_BITS):
+                for piece, bit in _OTHER_PIECE_BITS[char]:
+                    if not found & bit and piece in low:
+                        found |= bit
         return found | -(1 << len(_BIT_OF))
 
     def source(self, start: int, end: int) -> str:
@@ -540,7 +546,7 @@ _PAIR_BITS: dict[tuple[str, str], int] = {}  # (word opening, next word's openin
 _PREFIX_BITS: dict[str, int] = {}
 _PREFIX_LENGTHS: list[int] = []  # the lengths of the keys of _PREFIX_BITS
 _PIECE_BITS: list[tuple[str, int]] = []  # ASCII pieces
-_OTHER_PIECE_BITS: list[tuple[str, int]] = []  # pieces in other scripts (Japanese)
+_OTHER_PIECE_BITS: dict[str, list[tuple[str, int]]] = {}  # pieces in other scripts (Japanese), by first character
 _BIT_OF: dict[int, int] = {}
 
 
@@ -561,7 +567,10 @@ def _opening_bit(pattern: re.Pattern[str], plan: StartPlan | None) -> int:
         if len(start) not in _PREFIX_LENGTHS:
             _PREFIX_LENGTHS.append(len(start))
     for piece in plan.anywhere | plan.inner:
-        (_PIECE_BITS if piece.isascii() else _OTHER_PIECE_BITS).append((piece, bit))
+        if piece.isascii():
+            _PIECE_BITS.append((piece, bit))
+        else:
+            _OTHER_PIECE_BITS.setdefault(piece[0], []).append((piece, bit))
     return bit
 
 
