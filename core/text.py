@@ -440,12 +440,12 @@ class Prepared:
         if len(heads) > FEW_WORD_OPENINGS:
             return -1
         found = 0
-        whole, pair, prefix, lengths = _OPENING_BITS.get, _PAIR_BITS.get, _PREFIX_BITS.get, _PREFIX_LENGTHS
+        pair, known = _PAIR_BITS.get, _HEAD_BITS.get
         for head, after in self.word_starts.pairs():
-            found |= whole(head, 0) | pair((head, after), 0)
+            found |= pair((head, after), 0)
         for head in heads:
-            for length in lengths:
-                found |= prefix(head[:length], 0)  # a head shorter than `length` is looked up whole
+            bits = known(head)
+            found |= _head_bits(head) if bits is None else bits
         low = self.low
         for piece, bit in _PIECE_BITS:
             if not found & bit and piece in low:
@@ -550,12 +550,31 @@ _OTHER_PIECE_BITS: dict[str, list[tuple[str, int]]] = {}  # pieces in other scri
 _BIT_OF: dict[int, int] = {}
 
 
+#: The bits a word opening lights by itself and by its prefixes, as worked out so far (cleared
+#: when a pattern gets its bit, and when it grows past `_MOST_HEADS`).
+_HEAD_BITS: dict[str, int] = {}
+_MOST_HEADS = 50_000
+
+
+def _head_bits(head: str) -> int:
+    """The bits of the patterns that a word opening so can start: as a whole opening, or by a
+    prefix (a head shorter than a prefix length is looked up whole)."""
+    bits = _OPENING_BITS.get(head, 0)
+    for length in _PREFIX_LENGTHS:
+        bits |= _PREFIX_BITS.get(head[:length], 0)
+    if len(_HEAD_BITS) >= _MOST_HEADS:
+        _HEAD_BITS.clear()
+    _HEAD_BITS[head] = bits
+    return bits
+
+
 def _opening_bit(pattern: re.Pattern[str], plan: StartPlan | None) -> int:
     """The pattern's bit, given out once its plan is made (0, always looked at, when it can also
     start at the start of the text)."""
     if plan is None or plan.at_start:
         return 0
     bit = _BIT_OF[id(pattern)] = 1 << len(_BIT_OF)
+    _HEAD_BITS.clear()  # worked out without this pattern's bit
     for head in plan.at_word:
         after = plan.next_words.get(head)
         if after is None:
