@@ -440,9 +440,10 @@ class Prepared:
         if len(heads) > FEW_WORD_OPENINGS:
             return -1
         found = 0
-        pair, known = _PAIR_BITS.get, _HEAD_BITS.get
+        pair, known, paired = _PAIR_BITS.get, _HEAD_BITS.get, _PAIRED_HEADS
         for head, after in self.word_starts.pairs():
-            found |= pair((head, after), 0)
+            if head in paired:
+                found |= pair((head, after), 0)
         for head in heads:
             bits = known(head)
             found |= _head_bits(head) if bits is None else bits
@@ -543,6 +544,7 @@ _READY: dict[int, tuple[StartPlan | None, int]] = {}
 #: without looking (three patterns in four, for most texts).
 _OPENING_BITS: dict[str, int] = {}
 _PAIR_BITS: dict[tuple[str, str], int] = {}  # (word opening, next word's opening)
+_PAIRED_HEADS: set[str] = set()  # the word openings of _PAIR_BITS's keys
 _PREFIX_BITS: dict[str, int] = {}
 _PREFIX_LENGTHS: list[int] = []  # the lengths of the keys of _PREFIX_BITS
 _PIECE_BITS: list[tuple[str, int]] = []  # ASCII pieces
@@ -581,6 +583,7 @@ def _opening_bit(pattern: re.Pattern[str], plan: StartPlan | None) -> int:
             _OPENING_BITS[head] = _OPENING_BITS.get(head, 0) | bit
         for word in after or ():
             _PAIR_BITS[head, word] = _PAIR_BITS.get((head, word), 0) | bit
+            _PAIRED_HEADS.add(head)
     for start in plan.short:
         _PREFIX_BITS[start] = _PREFIX_BITS.get(start, 0) | bit
         if len(start) not in _PREFIX_LENGTHS:
