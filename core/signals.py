@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from core import lexicon as lx
 from core.models import Component, ComponentKind, Found, Money, Signals, VerdictKind
 from core.money import MoneyMention, find_money
+from core.rules import verdict_for
 from core.text import Prepared, count_in, prepare
 
 Span = tuple[int, int]
@@ -1291,8 +1292,6 @@ def _finish(
     questions: Sequence[Span],
 ) -> list[Component]:
     """Resolve percentage bonuses against base; give each side allowance its own verdict."""
-    from core.rules import verdict_for
-
     base = next((c for c in components if c.kind == "base" and c.annual_amount), None)
     finished: list[Component] = []
     for index, component in enumerate(components):
