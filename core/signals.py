@@ -440,6 +440,33 @@ def _equipment_sentences(prep: Prepared, sums: Sequence[int]) -> list[Span]:
     ]
 
 
+#: Up to this many clauses every one is looked at for a percentage or a grant of units; in a text
+#: with more, only those `_share_clauses` picks out.
+_FEW_CLAUSES = 16
+
+
+def _share_clauses(prep: Prepared) -> Iterable[int]:
+    """The places of the clauses that can hold a percentage or a grant of units ("4,000 RSUs"), in
+    order: those with a "%", and those a unit grant found in the whole text overlaps. (A grant
+    found in a clause alone starts where the whole text's scan finds one, or inside one it found.)"""
+    clauses = prep.clauses
+    if len(clauses) <= _FEW_CLAUSES:
+        return range(len(clauses))
+    low = prep.low
+    marks = [(match.start(), match.end()) for match in _UNIT_GRANT.finditer(low)]
+    for sign in ("%", "％"):
+        at = low.find(sign)
+        while at != -1:
+            marks.append((at, at + 1))
+            at = low.find(sign, at + 1)
+    places: set[int] = set()
+    for start, end in marks:
+        first = max(0, bisect.bisect_right(clauses, (start, float("inf"))) - 1)
+        last = bisect.bisect_left(clauses, (end, 0))  # clauses starting before the mark ends
+        places.update(range(first, last))
+    return sorted(places)
+
+
 def _sentence_index(sentences: Sequence[Span], position: int) -> int:
     index = bisect.bisect_right(sentences, (position, float("inf"))) - 1
     return index if index >= 0 and sentences[index][0] <= position < sentences[index][1] else -1
@@ -1186,7 +1213,8 @@ def _components(
         if kind in ("allowance", "stipend"):
             clause_of[len(components) - 1] = clause
 
-    for position, clause in enumerate(prep.clauses):
+    for position in _share_clauses(prep):
+        clause = prep.clauses[position]
         clause_text = low[clause[0] : clause[1]]
         if low[clause[0] - 1 : clause[0]] == "(" and position and prep.clauses[position - 1] in used_clauses:
             continue  # "£11.5k bonus (10%)": the percentage restates the sum before it

@@ -367,3 +367,46 @@ def test_patterns_passed_over_in_generated_short_texts_have_no_match_there(text:
     prep = prepare(text)
     for pattern in PATTERNS:
         assert [m.span() for m in prep.scan(pattern)] == [m.span() for m in pattern.finditer(prep.low)]
+
+
+_SHARE_PIECES = st.sampled_from(
+    [
+        "1,,5 units",
+        "4,000 rsus",
+        "10%",
+        "1, options",
+        "2.5k shares",
+        "5 %",
+        "and",
+        "plus",
+        "(",
+        ")",
+        ".",
+        ",",
+        "x9 units",
+    ]
+)
+
+
+def _holds_a_share(low: str, clause: tuple[int, int]) -> bool:
+    text = low[clause[0] : clause[1]]
+    return "%" in text or "％" in text or signals._UNIT_GRANT.search(text) is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SHARE_PIECES, _PIECES, st.text(max_size=5)), min_size=20, max_size=120).map(" ".join))
+def test_clauses_picked_for_shares_hold_every_clause_with_one(text: str) -> None:
+    """In a text of many clauses only some are looked at for a percentage or a unit grant: never
+    one fewer than the clauses where looking finds one."""
+    prep = prepare(text)
+    picked = set(signals._share_clauses(prep))
+    assert {place for place, clause in enumerate(prep.clauses) if _holds_a_share(prep.low, clause)} <= picked
+
+
+def test_clauses_picked_for_shares_in_long_corpus_texts() -> None:
+    rng = random.Random(5)
+    for _ in range(20):
+        prep = prepare(" ".join(rng.sample(TEXTS, 40))[:4000])
+        assert len(prep.clauses) > signals._FEW_CLAUSES
+        picked = set(signals._share_clauses(prep))
+        assert {place for place, clause in enumerate(prep.clauses) if _holds_a_share(prep.low, clause)} <= picked
