@@ -621,11 +621,14 @@ _STOP_TAIL = (
 )
 # Each opens by taking one character of a class (the engine skips to such characters in one fast
 # loop) and then tells the kinds of break apart by that character, looking back at it.
+# tests/core/test_prefilter.py holds the clause breaks to the plain way of writing them.
 _CLAUSE_BREAK = re.compile(
-    r"[!?.;\n|•·,\s()。、／｜]"
-    # a space (not a line break, which is a break of its own) first: most such characters are spaces
-    r"(?:(?<=[^\S\n])(?:\+\s?|(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|(?<!chatgpt\s)plus\s|[-/]\s)|"
-    rf"(?<=[!?.]){_STOP_TAIL}|(?<=[;\n|•·。、／｜])|(?<=,)(?!\d{{2,3}}\b)(?!(?<=\d,)\d)|(?<=[()]))"
+    # a space (not a line break, which is a break of its own) before a joining word or sign: most
+    # characters found are spaces, so the next one's first letter is looked at before the words
+    r"[^\S\n](?=[+awbusempy/-])"
+    r"(?:\+\s?|(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|plus\s(?<!chatgpt\splus\s)|[-/]\s)"
+    r"|[!?.;\n|•·,()。、／｜]"
+    rf"(?:(?<=[!?.]){_STOP_TAIL}|(?<=[;\n|•·。、／｜])|(?<=,)(?!\d{{2,3}}\b)(?!(?<=\d,)\d)|(?<=[()]))"
 )
 _SENTENCE_BREAK = re.compile(rf"[!?.\n;。](?:(?<=[!?.]){_STOP_TAIL}|(?<=[\n;。]))")
 

@@ -410,3 +410,37 @@ def test_clauses_picked_for_shares_in_long_corpus_texts() -> None:
         assert len(prep.clauses) > signals._FEW_CLAUSES
         picked = set(signals._share_clauses(prep))
         assert {place for place, clause in enumerate(prep.clauses) if _holds_a_share(prep.low, clause)} <= picked
+
+
+def _plain_clause_break() -> re.Pattern[str]:
+    """The clause breaks as first written: any break character, then which break it is."""
+    from core.text import _STOP_TAIL
+
+    return re.compile(
+        r"[!?.;\n|•·,\s()。、／｜]"
+        r"(?:(?<=[^\S\n])(?:\+\s?|(?:and|with|but|while|whereas|und|sowie|aber|et|mais|y|pero)\s|(?<!chatgpt\s)plus\s|[-/]\s)|"
+        rf"(?<=[!?.]){_STOP_TAIL}|(?<=[;\n|•·。、／｜])|(?<=,)(?!\d{{2,3}}\b)(?!(?<=\d,)\d)|(?<=[()]))"
+    )
+
+
+_BREAK_PIECES = st.sampled_from(
+    [" and ", " plus ", "chatgpt plus ", " + ", " - ", " / ", "e.g. ", "no. 5", "1,000", ", ", ".\n", "\t", "\u2003y "]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_BREAK_PIECES, _PIECES, st.text(max_size=4)), max_size=30).map("".join))
+def test_clause_breaks_are_where_the_plain_pattern_finds_them(text: str) -> None:
+    from core.text import _CLAUSE_BREAK
+
+    low = prepare(text).low
+    assert [m.span() for m in _CLAUSE_BREAK.finditer(low)] == [m.span() for m in _plain_clause_break().finditer(low)]
+
+
+def test_clause_breaks_in_every_corpus_text_are_where_the_plain_pattern_finds_them() -> None:
+    from core.text import _CLAUSE_BREAK
+
+    plain = _plain_clause_break()
+    for text in TEXTS:
+        low = prepare(text).low
+        assert [m.span() for m in _CLAUSE_BREAK.finditer(low)] == [m.span() for m in plain.finditer(low)], text
