@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,18 @@ from core.service import NOTE_NOT_SAVED, Conversation, ConversationService
 
 OFFER = "$500/month API budget, work-only SECRETWORDS"
 CONV = Conversation(platform="console", workspace="local", channel="console", user="me")
+
+
+@pytest.fixture(autouse=True)
+async def aiosqlite_threads_end_before_the_loop() -> AsyncIterator[None]:
+    """A connection that fails to open still has its worker thread post its stop to the event loop
+    afterwards; wait for the test's worker threads, with the loop running, so that none finds the
+    loop closed (an "Event loop is closed" warning from a thread, seen now and then)."""
+    before = set(threading.enumerate())
+    yield
+    for worker in set(threading.enumerate()) - before:
+        if "_connection_worker_thread" in worker.name:
+            await asyncio.to_thread(worker.join, 5)
 
 
 async def assert_verdict_with_note(storage: SqlStorage, caplog: pytest.LogCaptureFixture) -> None:
