@@ -35,23 +35,17 @@ _MAX_OPENINGS = 20000
 OPENING = 4
 _WORD_HEAD = re.compile(r"\w*")
 _DIGITS = re.compile(r"\d")
-_WORD_CHAR = re.compile(r"\w")
 
 
 class _WordsApart(dict[int, str]):
     """A `str.translate` table: a word character (\\w) stands for itself, a digit (\\d) for "0", any
-    other character for a space. Filled as characters are first met (ASCII at once)."""
+    other character for a space. Filled as characters are first met."""
 
     _MOST = 20_000  # characters remembered; past that (a text of rare characters) each is worked out
 
-    def __init__(self) -> None:
-        super().__init__()
-        for code in range(128):
-            self[code] = self.__missing__(code)
-
     def __missing__(self, code: int) -> str:
         char = chr(code)
-        value = "0" if _DIGITS.match(char) else char if _WORD_CHAR.match(char) else " "
+        value = "0" if _DIGITS.match(char) else char if _is_word(char) else " "
         if len(self) < self._MOST:
             self[code] = value
         return value
@@ -452,11 +446,12 @@ class WordStarts:
         change it."""
         heads = self._heads
         keys = plan.at_word & self._head_set  # a set with a set: the smaller one is walked
-        cut = word_starts_across(self.text, spans) if spans is not None else []  # words a span's end cuts short
-        across = cut if plan.whole_words else []
         # in a long text, a word the pattern names only before certain words is tried only there
         # (unless a span ends inside a word: there the engine reads the word's opening as a word)
-        narrow = self._long and plan.next_words and not cut
+        narrowable = bool(self._long and plan.next_words)
+        cut = word_starts_across(self.text, spans) if spans is not None and (plan.whole_words or narrowable) else []
+        across = cut if plan.whole_words else []
+        narrow = narrowable and not cut
         if plan.at_word_only and not across and not narrow:  # the common case, quickly
             if len(keys) == 1:
                 return heads[next(iter(keys))]  # in text order already; the caller only reads it
@@ -508,14 +503,14 @@ def _word_start(text: str, index: int) -> int:
     return index
 
 
+def ends_inside_a_word(text: str, end: int) -> bool:
+    """Whether `end` falls between two word characters: a span that ends there cuts a word short."""
+    return 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end])
+
+
 def word_starts_across(text: str, spans: list[tuple[int, int]]) -> list[int]:
     """Where the words start that a span's end cuts in two: inside a span such a word is shorter."""
-    starts: list[int] = []
-    length = len(text)
-    for _, end in spans:
-        if 0 < end < length and _is_word(text[end - 1]) and _is_word(text[end]):
-            starts.append(_word_start(text, end - 1))
-    return starts
+    return [_word_start(text, end - 1) for _, end in spans if ends_inside_a_word(text, end)]
 
 
 def matches_at(
@@ -527,7 +522,9 @@ def matches_at(
     not overlap. Matches do not overlap, and each is the one the engine finds from its start.
     """
     found: list[re.Match[str]] = []
-    if starts and len(spans) == 1 and spans[0][0] <= starts[0] and starts[-1] < spans[0][1]:  # every start is in
+    # the common case, every start in one span, without the bisections: its loop is the one below
+    # written out again (shared through a function or a generator, checks took ~1% more instructions)
+    if starts and len(spans) == 1 and spans[0][0] <= starts[0] and starts[-1] < spans[0][1]:
         resume, end = spans[0]
         for position in starts:
             if position >= resume:

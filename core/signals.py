@@ -977,19 +977,17 @@ _LABELS: dict[str, str] = {
 def _clause_kind(prep: Prepared, span: Span) -> ComponentKind | str | None:
     """The kind of pay the clause (or sentence) at `span` names."""
     start, end = span
-
-    def names(pattern: re.Pattern[str]) -> bool:
-        return prep.search(pattern, start, end) is not None
-
     for kind, pattern in lx.COMPONENT_KINDS[1:2]:  # a sign-on bonus
-        if names(pattern):
+        if prep.search(pattern, start, end):
             return kind
     text = prep.low[start:end]
-    if names(lx.AI_ROLE):  # "AI engineer offer: $210k base" is a base salary
+    rewritten = prep.search(lx.AI_ROLE, start, end) is not None  # "AI engineer offer: $210k base" is a base salary
+    if rewritten:
         text = lx.AI_ROLE.sub(" ", text)
 
-        def names(pattern: re.Pattern[str]) -> bool:
-            return pattern.search(text) is not None
+    def names(pattern: re.Pattern[str]) -> bool:
+        """The clause names `pattern` (as rewritten, when it named an AI role)."""
+        return (pattern.search(text) if rewritten else prep.search(pattern, start, end)) is not None
 
     if names(lx.AI_WORDS) or names(lx.PRODUCTS) or names(lx.KIT):
         return "allowance"
