@@ -1,5 +1,7 @@
 # perkcheck: `make run` and `make test` work on a fresh machine (they create .venv on first use).
-PYTHON ?= python3
+# The interpreter .venv is made with: the fastest CPython >= 3.11 on PATH (tools/pick-python.sh
+# says why), unless given: `make PYTHON=python3.12 install` on a machine with no .venv yet.
+PYTHON ?=
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -7,7 +9,10 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: install bytecode run test lint format bench clean
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || { \
+		python=$$(sh tools/pick-python.sh "$(PYTHON)") && \
+		echo "creating $(VENV) with $$python ($$("$$python" -c 'import sys; print(sys.version.split()[0])'))" && \
+		"$$python" -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)

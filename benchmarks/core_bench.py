@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -131,6 +133,8 @@ def run(rounds: int = 20) -> list[tuple[str, str]]:
         walls.append(time.perf_counter() - t0)
 
     return [
+        # the interpreter matters here: see tools/pick-python.sh
+        ("python", f"{platform.python_version()} ({os.path.realpath(sys.executable)})"),
         ("core: classifications/s (corpus)", f"{len(latencies) / elapsed:,.0f}  (target >= 5,000)"),
         ("core: latency p50 / p99 (corpus)", f"{p50 * 1e3:.3f} ms / {p99 * 1e3:.3f} ms"),
         (
