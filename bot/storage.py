@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.settings import normalise_database_url
 from core.cases import Answer, Case, TextPart
-from core.models import Signals, Verdict
+from core.models import Verdict, signals_from_json, signals_to_json
 from core.service import Conversation, ForgetResult, WorkspaceSettings
 from core.stats import Median, WorkspaceStats
 
@@ -284,7 +284,7 @@ class SqlStorage:
                 cases.update()
                 .where(cases.c.id == case_id)
                 .values(
-                    signals=updated.signals.model_dump(mode="json"),
+                    signals=signals_to_json(updated.signals),
                     verdict=updated.verdict.model_dump(mode="json"),
                     updated_at=updated.updated_at,
                     version=updated.version,
@@ -301,7 +301,7 @@ class SqlStorage:
                 cases.update()
                 .where(cases.c.id == case.id)
                 .values(
-                    signals=case.signals.model_dump(mode="json"),
+                    signals=signals_to_json(case.signals),
                     verdict=case.verdict.model_dump(mode="json"),
                     updated_at=case.updated_at,
                     version=cases.c.version + 1,
@@ -862,7 +862,7 @@ def _case_row(case: Case) -> dict[str, Any]:
         "thread": case.thread,
         "user_id": case.user,
         "text": case.text,
-        "signals": case.signals.model_dump(mode="json"),
+        "signals": signals_to_json(case.signals),
         "verdict": case.verdict.model_dump(mode="json"),
         "created_at": case.created_at,
         "updated_at": case.updated_at,
@@ -896,7 +896,7 @@ def _case_from_row(row: sa.Row[Any], case_answers: list[Answer]) -> Case:
         thread=row.thread,
         user=row.user_id,
         text=row.text,
-        signals=Signals.model_validate(row.signals),
+        signals=signals_from_json(row.signals),
         answers=case_answers,
         verdict=Verdict.model_validate(row.verdict),
         created_at=row.created_at,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 VerdictKind = Literal["operating_cost", "perk", "mixed", "unclear"]
 Period = Literal["day", "week", "month", "quarter", "year", "one_time"]
@@ -104,16 +106,23 @@ def tidy_numbers(value: object) -> object:
 
 
 # --- Signals: what the parser found in a text, each with the phrase that triggered it ---------
+#
+# Plain frozen dataclasses, not pydantic models: a check builds several of them from values the
+# parser has already checked, and validating each cost about 4% of a check. They are validated
+# where they come in from outside: read back from storage (`signals_from_json`), and as fields of
+# the pydantic models that hold them (a case, a refinement).
 
 
-class Found(_Model):
+@dataclass(frozen=True, slots=True)
+class Found:
     """A value found in the text and the words that triggered it (quoted back in reasons)."""
 
     value: str
     phrase: str
 
 
-class Money(_Model):
+@dataclass(frozen=True, slots=True)
+class Money:
     amount: float
     currency: str | None
     period: Period | None
@@ -123,7 +132,8 @@ class Money(_Model):
 ComponentKind = Literal["base", "bonus", "equity", "sign_on", "allowance", "stipend"]
 
 
-class Component(_Model):
+@dataclass(frozen=True, slots=True)
+class Component:
     """One pay component of a whole offer, as parsed (before the rules decide what counts)."""
 
     kind: ComponentKind
@@ -137,7 +147,8 @@ class Component(_Model):
     assumed_annual: bool = False  # no period was stated; a package's sums are read as yearly
 
 
-class Signals(_Model):
+@dataclass(frozen=True, slots=True)
+class Signals:
     """Everything the rules need, parsed from one text (and refined later by answers)."""
 
     has_allowance: bool = False
@@ -151,7 +162,24 @@ class Signals(_Model):
     tax: Found | None = None
     country: str | None = None
     is_question: bool = False
-    components: list[Component] = Field(default_factory=list)
+    components: list[Component] = field(default_factory=list)
     stated_total: Money | None = None
     token_count: str | None = None  # "2M tokens a month": a quantity, not money
-    topics: list[Found] = Field(default_factory=list)  # what a general question asks about
+    topics: list[Found] = field(default_factory=list)  # what a general question asks about
+
+
+@functools.cache
+def _signals_adapter() -> TypeAdapter[Signals]:
+    return TypeAdapter(Signals)  # built on first use: it costs milliseconds
+
+
+def signals_to_json(signals: Signals) -> dict[str, Any]:
+    """The signals as JSON-ready data (what storage keeps)."""
+    data = _signals_adapter().dump_python(signals, mode="json")
+    assert isinstance(data, dict)
+    return data
+
+
+def signals_from_json(data: object) -> Signals:
+    """Signals read back from JSON data, checked field by field (a stored case)."""
+    return _signals_adapter().validate_python(data)

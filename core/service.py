@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
@@ -580,12 +581,11 @@ class ConversationService:
             return signals
         if settings is None or settings.default_currency is None:
             return signals
-        update: dict[str, object] = {}
-        if needs_currency and signals.money is not None:
-            update["money"] = signals.money.model_copy(update={"currency": settings.default_currency})
-        if needs_country:
-            update["country"] = COUNTRY_OF_CURRENCY.get(settings.default_currency)
-        return signals.model_copy(update=update)
+        money = signals.money
+        if needs_currency and money is not None:
+            money = replace(money, currency=settings.default_currency)
+        country = COUNTRY_OF_CURRENCY.get(settings.default_currency) if needs_country else signals.country
+        return replace(signals, money=money, country=country)
 
     async def _refine(
         self,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import cast, get_args
 
 from core import lexicon as lx
-from core.models import Component, ComponentKind, Found, Money, Signals, VerdictKind
+from core.models import Component, ComponentKind, Found, Money, Period, Signals, VerdictKind
 from core.money import MoneyMention, find_money
 from core.rules import verdict_for
 from core.text import Prepared, count_in, prepare
@@ -1278,6 +1280,16 @@ def _components(
     return components, main_index, stated_total, clause_of
 
 
+_COMPONENT_KINDS: frozenset[str] = frozenset(get_args(ComponentKind))
+
+
+def _as_kind(name: str) -> ComponentKind:
+    """A kind's name as the contract's kind (the vocabulary's tables name only these)."""
+    if name not in _COMPONENT_KINDS:
+        raise ValueError(f"not a pay component kind: {name!r}")
+    return cast(ComponentKind, name)
+
+
 def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepared, clause: Span) -> Component:
     annual = mention.annual
     assumed = False
@@ -1296,7 +1308,7 @@ def _component(kind: str, mention: MoneyMention, clause_text: str, prep: Prepare
     elif annual is None and kind in ("base", "bonus", "allowance", "stipend"):  # yearly unless said
         annual, assumed = mention.amount, True
     return Component(
-        kind=kind,
+        kind=_as_kind(kind),
         label=_label(kind, clause_text),
         annual_amount=annual,
         currency=mention.currency,
@@ -1321,12 +1333,11 @@ def _finish(
     base = next((c for c in components if c.kind == "base" and c.annual_amount), None)
     finished: list[Component] = []
     for index, component in enumerate(components):
-        update: dict[str, object] = {}
         if component.percent is not None and base is not None and base.annual_amount is not None:
-            update["annual_amount"] = round(base.annual_amount * component.percent / 100, 2)
-            update["currency"] = base.currency
+            annual = round(base.annual_amount * component.percent / 100, 2)
+            component = replace(component, annual_amount=annual, currency=base.currency)
         if index == main_index:
-            update["is_main"] = True
+            component = replace(component, is_main=True)
         elif component.kind in ("allowance", "stipend") and index in clause_of:
             scope = [clause_of[index]]
             use = _use(prep, scope, questions) or _use(prep, _shared_statements(prep), questions)
@@ -1335,8 +1346,8 @@ def _finish(
             own: VerdictKind = verdict_for(
                 use.value if use else "unknown", top_up.value if top_up else "unknown", kit is not None, True
             )
-            update["own_verdict"] = own
-        finished.append(component.model_copy(update=update) if update else component)
+            component = replace(component, own_verdict=own)
+        finished.append(component)
     return finished
 
 
@@ -1377,7 +1388,8 @@ def _main_money(money: list[MoneyMention], components: list[Component], main_ind
 def _as_money(mention: MoneyMention | None) -> Money | None:
     if mention is None:
         return None
-    return Money(amount=mention.amount, currency=mention.currency, period=mention.period, phrase=mention.phrase)
+    period = cast("Period | None", mention.period)  # the period words' group names are the contract's periods
+    return Money(amount=mention.amount, currency=mention.currency, period=period, phrase=mention.phrase)
 
 
 def _country(prep: Prepared, money: MoneyMention | None) -> str | None:

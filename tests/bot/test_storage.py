@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -61,7 +62,7 @@ async def test_update_case_appends_answers_and_bumps_the_version(storage: SqlSto
     case = make_case("c1", conv())
     await storage.create_case(case)
     answer = Answer(question_id="use", value="work_only", at=T0, user="U1")
-    signals = case.signals.model_copy(update={"use": Found(value="work_only", phrase="work only")})
+    signals = replace(case.signals, use=Found(value="work_only", phrase="work only"))
     stored = await storage.update_case("c1", lambda c: (c.model_copy(update={"signals": signals}), [answer]))
     loaded = await storage.get_case("c1")
     assert loaded == stored

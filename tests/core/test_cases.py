@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -68,7 +69,7 @@ def test_a_newer_answer_that_contradicts_wins_and_says_so() -> None:
 
 
 def test_a_case_says_where_a_contradicted_fact_came_from() -> None:
-    from_text = BUDGET.model_copy(update={"use": Found(value="work_only", phrase="work-only")})
+    from_text = replace(BUDGET, use=Found(value="work_only", phrase="work-only"))
     case = Case(
         id="c1",
         platform="console",
