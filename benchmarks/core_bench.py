@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from core.classifier import MAX_INPUT_CHARS, classify, warm_up
+from core.classifier import MAX_INPUT_CHARS, classify
 from core.text import PLAN_AFTER_SCANS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,9 +119,8 @@ def _machine_speed() -> float:
 def run(rounds: int = 20) -> list[tuple[str, str]]:
     machine_before = _machine_speed()
     texts = _texts()
-    # the steady state of a running bot: it warms up at start (bot/bootstrap.py), and a pattern
-    # gets its start plan once scanned PLAN_AFTER_SCANS times, which the corpus soon does
-    warm_up()
+    # the steady state of a running bot: a pattern gets its start plan once scanned
+    # PLAN_AFTER_SCANS times (a bot's warm-up and first checks see to that; here the corpus does)
     for _ in range(PLAN_AFTER_SCANS + 1):
         for text in texts:
             classify(text)

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 from core.classifier import classify
+from core.text import PLAN_AFTER_SCANS
 
 _COLLECTED = re.compile(r"Collected : (\d+)")
 _LETTER_CHECKS = 20  # checks of the letter per round
@@ -29,7 +30,7 @@ def _child(which: str, rounds: int) -> None:
 
     texts = core_bench._texts()
     letter = core_bench._long_text()
-    for _ in range(4):  # imports done; plans made
+    for _ in range(PLAN_AFTER_SCANS + 1):  # imports done; plans made
         for text in texts:
             classify(text)
         classify(letter)

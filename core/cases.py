@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -164,19 +165,8 @@ def apply_answer(signals: Signals, answer: Answer) -> Signals:
     if answer.question_id not in ANSWERABLE:
         raise InvalidAnswer(f"unknown question {answer.question_id!r}")
     phrase = answer.phrase or value_label(answer.question_id, answer.value)
-    found = Found(value=answer.value, phrase=phrase)
-    match answer.question_id:
-        case "use":
-            return replace(signals, use=found)
-        case "expiry":
-            return replace(signals, expiry=found)
-        case "top_up":
-            return replace(signals, top_up=found)
-        case "comp_framing":
-            return replace(signals, comp_framing=found)
-        case "tax":
-            return replace(signals, tax=found)
-    raise InvalidAnswer(f"no field for question {answer.question_id!r}")  # in ANSWERABLE, not here
+    answered: dict[str, Any] = {answer.question_id: Found(value=answer.value, phrase=phrase)}
+    return replace(signals, **answered)  # each answerable question is a field of the signals
 
 
 def refine(current: Case | Signals, answers: Answer | Iterable[Answer]) -> Refinement:

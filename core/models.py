@@ -108,7 +108,7 @@ def tidy_numbers(value: object) -> object:
 # --- Signals: what the parser found in a text, each with the phrase that triggered it ---------
 #
 # Plain frozen dataclasses, not pydantic models: a check builds several of them from values the
-# parser has already checked, and validating each cost about 4% of a check. They are validated
+# parser has already checked, and validating them cost about 3% of a check. They are validated
 # where they come in from outside: read back from storage (`signals_from_json`), and as fields of
 # the pydantic models that hold them (a case, a refinement).
 

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 from core.cases import (
     ANSWER_VALUES,
+    ANSWERABLE,
     Answer,
     Case,
     InvalidAnswer,
+    apply_answer,
     interpret,
     reads_as_answer,
     refine,
@@ -299,3 +301,11 @@ def test_property_typed_answers_last_one_wins(messages: list[tuple[str, str, str
             assert found is not None and found.value == expected[question_id]
         else:
             assert found is None
+
+
+@pytest.mark.parametrize("question_id", ANSWERABLE)
+def test_an_answer_sets_its_own_fact_and_keeps_the_others(question_id: str) -> None:
+    value = ANSWER_VALUES[question_id][0]
+    answered = apply_answer(BUDGET, button(question_id, value))
+    assert getattr(answered, question_id).value == value
+    assert replace(answered, **{question_id: getattr(BUDGET, question_id)}) == BUDGET
